@@ -1,0 +1,34 @@
+package io.steep.repl.testing;
+
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/** Reads zonky's {@code postgres-<os>-<arch>.txz} from a binaries jar that is not on the classpath. */
+final class JarPgBinaryResolver implements PgBinaryResolver {
+
+    private final Path jar;
+
+    JarPgBinaryResolver(Path jar) {
+        this.jar = jar;
+    }
+
+    @Override
+    public InputStream getPgBinary(String system, String machineHardware) throws IOException {
+        String name = String.format("postgres-%s-%s.txz", system, machineHardware);
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry entry = zip.getEntry(name);
+            if (entry == null) {
+                throw new IOException(name + " not found in " + jar);
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                return new ByteArrayInputStream(in.readAllBytes());
+            }
+        }
+    }
+}
