@@ -14,7 +14,9 @@ BEGIN
 END
 $steep_repl$;
 
--- The schema is created by CREATE EXTENSION (control file: schema = steep_repl).
+-- Created here, not through the control file's `schema`, so that it is a member of the extension and
+-- DROP EXTENSION removes it. A leftover schema of that name makes this fail instead of mixing objects.
+CREATE SCHEMA steep_repl;
 REVOKE ALL ON SCHEMA steep_repl FROM PUBLIC;
 
 ---------------------------------------------------------------------------------------------------
