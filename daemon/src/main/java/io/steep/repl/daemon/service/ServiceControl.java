@@ -60,10 +60,17 @@ public final class ServiceControl {
      *                          are removed again)
      */
     public Outcome perform(ServiceManager.Operation operation, ServiceScope scope, InstallOptions options) {
-        ServicePlan plan = manager(Optional.empty()).plan(operation, scope, options, false);
         StringWriter log = new StringWriter();
-        plan.apply(host, new PrintWriter(log));
+        ServicePlan plan = perform(operation, scope, options, new PrintWriter(log));
         return new Outcome(plan, log.toString());
+    }
+
+    /** Same, reporting each step to {@code progress} as it happens (the CLI's terminal). */
+    public ServicePlan perform(ServiceManager.Operation operation, ServiceScope scope, InstallOptions options,
+                               PrintWriter progress) {
+        ServicePlan plan = manager(Optional.empty()).plan(operation, scope, options, false);
+        plan.apply(host, progress);
+        return plan;
     }
 
     /** @param log one line per step performed, and the plan's notes */
