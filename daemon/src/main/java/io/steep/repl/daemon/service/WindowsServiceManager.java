@@ -115,6 +115,9 @@ public final class WindowsServiceManager implements ServiceManager {
                 } catch (IllegalArgumentException e) {
                     throw new ServiceException(ServiceException.Reason.UNSUPPORTED, e.getMessage() + "; install to another directory");
                 }
+                if (host.foreign()) {
+                    steps.add(new PlanStep.Note("--Classpath lists the jars found in " + inst.jarDir() + " at install time"));
+                }
                 steps.add(new PlanStep.MakeDirectory(procrun.logDir()));
                 steps.add(new PlanStep.MakeDirectory(procrun.workingDir()));
                 steps.add(new PlanStep.Run(Command.of(procrun.installArgv())));
