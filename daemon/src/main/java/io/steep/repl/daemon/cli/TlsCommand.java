@@ -28,14 +28,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tls",
         description = "Manage the cluster CA and node certificates (mutual TLS 1.3 between nodes).",
-        mixinStandardHelpOptions = true,
         subcommands = {TlsCommand.InitCa.class, TlsCommand.IssueNode.class, TlsCommand.CreateCsr.class,
                 TlsCommand.SignCsr.class, TlsCommand.Show.class},
         footerHeading = "%nFlows:%n",
-        footer = {"  new cluster:   tls init-ca, then tls issue-node NODE_ID --host H for each node",
-                "  add a node:    on the node tls create-csr NODE_ID --host H; on the CA host tls sign-csr FILE --out FILE;",
-                "                 copy node-cert.pem and ca-cert.pem back (the key never travels)",
-                "See docs/certificates.md."},
+        footer = {"  New cluster:  init-ca once, then issue-node NODE_ID --host H per node.",
+                "  Add a node:   on the node, create-csr NODE_ID --host H;",
+                "                on the CA host, sign-csr node-csr.pem --out node-cert.pem;",
+                "                copy node-cert.pem and ca-cert.pem back. The key never travels.",
+                "  See docs/certificates.md."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed (one-line reason on stderr)", "2:invalid usage"})
 public class TlsCommand implements Callable<Integer> {
@@ -46,6 +46,9 @@ public class TlsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     private final Supplier<Path> defaultCertsDir;
     private final Clock clock;
@@ -78,6 +81,9 @@ public class TlsCommand implements Callable<Integer> {
         @ParentCommand
         TlsCommand parent;
 
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
         abstract void run(PrintWriter out);
 
         Path certsDir(Path given) {
@@ -104,9 +110,10 @@ public class TlsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "init-ca", mixinStandardHelpOptions = true,
-            description = {"Create the cluster CA (once per cluster): ca-cert.pem (0644) and ca-key.pem (0600).",
-                    "Refuses to replace an existing CA unless --force: that would orphan every node certificate."})
+    @Command(name = "init-ca",
+            description = {"Create the cluster CA, once per cluster.",
+                    "Writes ca-cert.pem (0644) and ca-key.pem (0600). Refuses to replace an",
+                    "existing CA unless --force: that orphans every certificate it signed."})
     public static class InitCa extends Subcommand {
         @Option(names = "--out", paramLabel = "DIR", description = "Directory to write to (default: <config dir>/certs).")
         Path out;
@@ -134,9 +141,11 @@ public class TlsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "issue-node", mixinStandardHelpOptions = true,
-            description = {"Issue a node key and certificate from the CA, and write the bundle the node needs:",
-                    "node-cert.pem (0644), node-key.pem (0600) and a copy of ca-cert.pem."})
+    @Command(name = "issue-node",
+            description = {"Issue a node's key and certificate from the CA.",
+                    "Writes the bundle the node needs: node-cert.pem (0644), node-key.pem",
+                    "(0600) and a copy of ca-cert.pem. Refuses to replace an existing node",
+                    "key unless --force."})
     public static class IssueNode extends Subcommand {
         @Parameters(paramLabel = "NODE_ID", description = "The node id (letters, digits, '.', '_', '-'; max 63).")
         String nodeId;
@@ -171,9 +180,10 @@ public class TlsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "create-csr", mixinStandardHelpOptions = true,
-            description = {"On the node: create its key (node-key.pem, 0600) and a certificate signing request",
-                    "(node-csr.pem). Send only the CSR to the CA holder; the key stays here."})
+    @Command(name = "create-csr",
+            description = {"On a node: create its key and a certificate signing request.",
+                    "Writes node-key.pem (0600) and node-csr.pem (0644). Send only the CSR",
+                    "to the CA holder; the key stays here."})
     public static class CreateCsr extends Subcommand {
         @Parameters(paramLabel = "NODE_ID", description = "The node id (letters, digits, '.', '_', '-'; max 63).")
         String nodeId;
@@ -199,10 +209,13 @@ public class TlsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "sign-csr", mixinStandardHelpOptions = true,
-            description = {"On the CA host: verify a node's CSR and sign it. The CA decides the certificate's content",
-                    "(CN and SAN URI = node id, the requested DNS/IP names); other requested extensions are ignored.",
-                    "Also writes ca-cert.pem beside --out when none is there."})
+    @Command(name = "sign-csr",
+            description = {"On the CA host: verify a node's CSR and sign it.",
+                    "Refuses a CSR whose signature does not verify, whose CN is not a valid",
+                    "node id, whose key is not P-256, or that asks for SANs other than DNS",
+                    "names, IP addresses and its own node URI. The CA decides the content",
+                    "(CN and SAN URI = node id, the requested DNS/IP names); other requested",
+                    "extensions are ignored. Also writes ca-cert.pem beside --out if absent."})
     public static class SignCsr extends Subcommand {
         @Parameters(paramLabel = "CSR_FILE", description = "The node's node-csr.pem.")
         Path csr;
@@ -233,10 +246,12 @@ public class TlsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
-            description = {"Describe certificates: subject, SANs, issuer, validity, days left, SHA-256 fingerprint.",
-                    "Warns when one expires within " + CertificateReport.WARN_DAYS
-                            + " days or does not chain to the ca-cert.pem next to it."})
+    @Command(name = "show",
+            description = {"Describe certificates and warn about problems.",
+                    "Subject, SANs, issuer, validity, days left, SHA-256 fingerprint. Warns",
+                    "when one expires within " + CertificateReport.WARN_DAYS
+                            + " days or does not chain to the ca-cert.pem",
+                    "next to it."})
     public static class Show extends Subcommand {
         @Parameters(paramLabel = "FILE|DIR", arity = "0..1",
                 description = "A certificate file or a directory of them (default: <config dir>/certs).")
