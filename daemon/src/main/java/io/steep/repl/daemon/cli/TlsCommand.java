@@ -102,11 +102,17 @@ public class TlsCommand implements Callable<Integer> {
                 out.flush();
                 return OK;
             } catch (CertsException e) {
-                PrintWriter err = spec.commandLine().getErr();
-                err.println("steep-repl tls " + spec.name() + ": " + e.getMessage());
-                err.flush();
-                return FAILED;
+                return fail(e.getMessage());
+            } catch (java.io.UncheckedIOException e) {
+                return fail(e.getCause().getMessage());
             }
+        }
+
+        private int fail(String message) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("steep-repl tls " + spec.name() + ": " + message);
+            err.flush();
+            return FAILED;
         }
     }
 
