@@ -29,12 +29,13 @@ import org.slf4j.LoggerFactory;
  * Every {@code heartbeat_interval}: refresh this node's own row, join configured peers not yet known, send
  * {@code Heartbeat} to every known peer in parallel (each with the interval as its deadline), feed the answers to
  * each peer's {@link PeerStatusTracker}, write status changes to {@code steep_repl.nodes}, and re-run the
- * coordinator election. One tick at a time (fixed delay), so a slow database delays heartbeats instead of piling
- * them up.
+ * coordinator election. Ticks run at a fixed rate, one at a time: a slow database delays the next tick instead of
+ * piling ticks up. Joins of configured peers run on their own virtual threads.
  */
 public final class HeartbeatScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatScheduler.class);
+    private static final Duration JOIN_DEADLINE = Duration.ofSeconds(5);
 
     /** What status.get, /health and the tray show about the cluster. */
     public record ClusterView(int clusterSize, Optional<String> coordinatorId, boolean isCoordinator,
@@ -57,6 +58,8 @@ public final class HeartbeatScheduler implements AutoCloseable {
     private final Map<String, PeerStatusTracker> trackers = new ConcurrentHashMap<>();
     /** Last failure logged per subject; a repeated identical failure is not logged again every second. */
     private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
+    /** Configured peers with a join in flight: joins run beside the ticks so a dead peer cannot stall heartbeats. */
+    private final Set<PeerAddress> joining = ConcurrentHashMap.newKeySet();
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private volatile ScheduledExecutorService timer;
     private volatile ClusterView view = ClusterView.initial();
@@ -69,7 +72,9 @@ public final class HeartbeatScheduler implements AutoCloseable {
         this.transport = transport;
         this.postgres = postgres;
         this.postgresListener = postgresListener == null ? s -> { } : postgresListener;
-        this.join = new ClusterJoin(self, transport, settings.heartbeatInterval().multipliedBy(2));
+        // a first contact includes a TLS handshake and two calls: give it more than a heartbeat's deadline
+        Duration joinDeadline = settings.heartbeatInterval().multipliedBy(5);
+        this.join = new ClusterJoin(self, transport, joinDeadline.compareTo(JOIN_DEADLINE) < 0 ? JOIN_DEADLINE : joinDeadline);
     }
 
     public synchronized void start() {
@@ -79,7 +84,8 @@ public final class HeartbeatScheduler implements AutoCloseable {
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("steep-repl-heartbeat").daemon()
                 .factory());
         long period = settings.heartbeatInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::safeTick, 0, period, TimeUnit.MILLISECONDS);
+        // fixed rate: one heartbeat per interval, not interval + tick time; a late tick runs at once, never twice
+        timer.scheduleAtFixedRate(this::safeTick, 0, period, TimeUnit.MILLISECONDS);
         LOG.info("cluster: heartbeats every {} to {} configured peer(s); unreachable after {} misses",
                 settings.heartbeatInterval(), settings.peers().size(), settings.unreachableAfter());
     }
@@ -130,9 +136,7 @@ public final class HeartbeatScheduler implements AutoCloseable {
         try {
             repository.upsertSelf(self);
             List<NodeRecord> rows = repository.list();
-            if (joinConfiguredPeers(rows)) {
-                rows = repository.list();
-            }
+            joinConfiguredPeers(rows);
             List<NodeRecord> peers = rows.stream().filter(n -> !n.nodeId().equals(self.nodeId())).toList();
             trackers.keySet().retainAll(peers.stream().map(NodeRecord::nodeId).toList());
             List<Probe> probes = heartbeatAll(peers, pg);
@@ -152,25 +156,26 @@ public final class HeartbeatScheduler implements AutoCloseable {
         }
     }
 
-    private boolean joinConfiguredPeers(List<NodeRecord> rows) {
+    private void joinConfiguredPeers(List<NodeRecord> rows) {
         Set<PeerAddress> known = new HashSet<>();
         rows.forEach(r -> known.add(r.address()));
-        boolean joinedAny = false;
         for (PeerAddress peer : settings.peers()) {
-            if (known.contains(peer) || peer.equals(self.address())) {
+            if (known.contains(peer) || peer.equals(self.address()) || !joining.add(peer)) {
                 continue;
             }
-            try {
-                ClusterJoin.Joined joined = join.join(peer, repository);
-                LOG.info("cluster: joined {} (node {})", peer, joined.peerId());
-                lastFailure.remove("join " + peer);
-                joinedAny = true;
-            } catch (RuntimeException | SQLException e) {
-                logOnce("join " + peer, "cluster: cannot join configured peer " + peer + ": " + e.getMessage()
-                        + " (retrying every heartbeat)");
-            }
+            calls.submit(() -> {
+                try {
+                    ClusterJoin.Joined joined = join.join(peer, repository);
+                    LOG.info("cluster: joined {} (node {})", peer, joined.peerId());
+                    lastFailure.remove("join " + peer);
+                } catch (RuntimeException | SQLException e) {
+                    logOnce("join " + peer, "cluster: cannot join configured peer " + peer + ": " + e.getMessage()
+                            + " (retrying every heartbeat)");
+                } finally {
+                    joining.remove(peer);
+                }
+            });
         }
-        return joinedAny;
     }
 
     private List<Probe> heartbeatAll(List<NodeRecord> peers, PostgresState pg) {

@@ -246,9 +246,9 @@ class HandshakeMatrixTest {
         try (Connection c = pg.connect(db)) {
             c.createStatement().execute("CREATE EXTENSION steep_repl");
         }
-        try (CoordinatorNode n = CoordinatorNode.create(new LocalNode("node-i", null, "127.0.0.1", port, 50),
+        try (var ds = TestNode.dataSource(pg, db); CoordinatorNode n = CoordinatorNode.create(new LocalNode("node-i", null, "127.0.0.1", port, 50),
                 new GrpcSettings("127.0.0.1", port, null, null, null, true), ClusterSettings.defaults(List.of()),
-                TestNode.dataSource(pg, db), "test")) {
+                ds, "test")) {
             n.start();
             assertThat(n.status().tlsEnabled()).isFalse();
             HealthCheckResponse r = withChannel(GrpcPeerTransport.channel(new io.steep.repl.daemon.cluster.PeerAddress(

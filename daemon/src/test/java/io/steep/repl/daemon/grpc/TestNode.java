@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
-import org.postgresql.ds.PGSimpleDataSource;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 
 /** A real daemon's cluster side: its own database on the shared PG 18, real mTLS gRPC on 127.0.0.1. */
 final class TestNode implements AutoCloseable {
@@ -30,12 +30,12 @@ final class TestNode implements AutoCloseable {
     final int priority;
     final int port;
     final String database;
-    final DataSource dataSource;
+    final HikariDataSource dataSource;
     final TestPki.Bundle bundle;
     private final List<PeerAddress> peers;
     private CoordinatorNode node;
 
-    private TestNode(String id, int priority, int port, String database, DataSource ds, TestPki.Bundle bundle,
+    private TestNode(String id, int priority, int port, String database, HikariDataSource ds, TestPki.Bundle bundle,
                      List<PeerAddress> peers) {
         this.id = id;
         this.priority = priority;
@@ -54,17 +54,19 @@ final class TestNode implements AutoCloseable {
         return new TestNode(id, priority, freePort(), db, dataSource(pg, db), pki.node(id), peers);
     }
 
-    static DataSource dataSource(PgServer pg, String db) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setServerNames(new String[] {pg.host()});
-        ds.setPortNumbers(new int[] {pg.port()});
-        ds.setDatabaseName(db);
-        ds.setUser(pg.superuser());
+    /** A small pool, as the daemon has: a new PostgreSQL session per query would dominate heartbeat times. */
+    static HikariDataSource dataSource(PgServer pg, String db) {
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(pg.jdbcUrl(db));
+        c.setUsername(pg.superuser());
         if (!pg.password().isEmpty()) {
-            ds.setPassword(pg.password());
+            c.setPassword(pg.password());
         }
-        ds.setConnectTimeout(2);
-        return ds;
+        c.setMaximumPoolSize(4);
+        c.setMinimumIdle(1);
+        c.setConnectionTimeout(2000);
+        c.setPoolName("test-" + db);
+        return new HikariDataSource(c);
     }
 
     static int freePort() throws IOException {
@@ -81,7 +83,7 @@ final class TestNode implements AutoCloseable {
     TestNode start() throws IOException {
         LocalNode self = new LocalNode(id, "Node " + id, "127.0.0.1", port, priority);
         GrpcSettings grpc = new GrpcSettings("127.0.0.1", port, bundle.cert(), bundle.key(), bundle.ca(), false);
-        ClusterSettings cluster = new ClusterSettings(peers, INTERVAL, UNREACHABLE_AFTER, Duration.ofMillis(150),
+        ClusterSettings cluster = new ClusterSettings(peers, INTERVAL, UNREACHABLE_AFTER, INTERVAL,
                 Duration.ofSeconds(10));
         node = CoordinatorNode.create(self, grpc, cluster, dataSource, "test");
         node.start();
@@ -117,5 +119,6 @@ final class TestNode implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        dataSource.close();
     }
 }
