@@ -28,8 +28,9 @@ public final class NodeCommand {
     /**
      * {@code steep-repl node join HOST:PORT}: registers this node with a peer over mutual TLS. The node id is the
      * one this node's certificate names (peers refuse any other). The peer records this node and starts sending it
-     * heartbeats; this node's daemon learns the peer from its first heartbeat reply... or at once when the daemon
-     * does the join itself (IPC {@code nodes.join}).
+     * heartbeats. This command does not touch the local database; a running daemon records the peer when the
+     * peer's first registration or heartbeat arrives, or at once when the daemon joins itself (IPC
+     * {@code nodes.join}).
      */
     @Command(name = "join", mixinStandardHelpOptions = true,
             description = "Register this node with a peer (gRPC RegisterNode over mutual TLS).",
