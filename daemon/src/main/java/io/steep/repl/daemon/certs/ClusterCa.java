@@ -180,7 +180,7 @@ public final class ClusterCa {
                     .addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(sans.toArray(GeneralName[]::new)))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(publicKey))
-                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate.getPublicKey()));
             return sign(builder, privateKey);
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot build the node certificate", e);

@@ -72,12 +72,14 @@ public final class NodeHosts {
     }
 
     private static boolean allLabelsValid(String dns) {
-        for (String label : dns.split("\\.", -1)) {
+        String[] labels = dns.split("\\.", -1);
+        for (String label : labels) {
             if (!LABEL.matcher(label).matches()) {
                 return false;
             }
         }
-        return true;
+        // an all-numeric last label is a mistyped IP address, never a real name (RFC 3696 section 2)
+        return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
     }
 
     private static String canonicalIp(String literal) {

@@ -56,8 +56,12 @@ public final class NodeIdentity {
      * valid node id in its subject CN; empty when it names none, or names two different nodes.
      */
     public static Optional<String> of(X509Certificate certificate) {
+        List<String> uris = sanUris(certificate);
+        if (uris == null) {
+            return Optional.empty(); // a SAN we cannot read may name someone else: never fall back to the CN
+        }
         Set<String> fromUris = new LinkedHashSet<>();
-        for (String uri : sanUris(certificate)) {
+        for (String uri : uris) {
             if (uri.startsWith(URI_PREFIX)) {
                 String id = uri.substring(URI_PREFIX.length());
                 if (!isValid(id)) {
@@ -92,6 +96,7 @@ public final class NodeIdentity {
         }
     }
 
+    /** The SAN URIs, or null when the SAN extension is present but cannot be parsed. */
     private static List<String> sanUris(X509Certificate certificate) {
         try {
             Collection<List<?>> names = certificate.getSubjectAlternativeNames();
@@ -103,7 +108,7 @@ public final class NodeIdentity {
                     .map(n -> String.valueOf(n.get(1)))
                     .toList();
         } catch (CertificateParsingException e) {
-            return List.of();
+            return null;
         }
     }
 }

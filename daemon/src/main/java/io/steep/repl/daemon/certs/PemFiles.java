@@ -268,7 +268,7 @@ public final class PemFiles {
                 return converter.getPrivateKey(info);
             }
             if (o instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
+                return converter.getPrivateKey(pair.getPrivateKeyInfo()); // SEC1 may omit the public key
             }
         } catch (IOException | RuntimeException e) {
             throw new CertsException(Reason.INVALID_FILE,
