@@ -45,6 +45,12 @@ public final class TestConfigs {
         return f;
     }
 
+    /** Rewrites the http port of a file made by {@link #write}. */
+    public static Path withHttpPort(Path file, int port) throws IOException {
+        Files.writeString(file, Files.readString(file).replaceFirst("(?m)^(  http:\n    port: )\\d+", "$1" + port));
+        return file;
+    }
+
     public static DaemonConfig load(Path file, Map<String, String> env) throws Exception {
         Map<String, String> e = new HashMap<>(env);
         return new ConfigLoader(new PlatformPaths(PlatformPaths.Os.LINUX, e, file.getParent().resolve("home")), e, false)
