@@ -50,7 +50,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        ConfigLoader loader = ConfigLoader.forThisProcess();
+        // The main job is a developer's own daemon: user-mode paths even when run as root.
+        ConfigLoader loader = embeddedPostgres
+                ? new ConfigLoader(PlatformPaths.current(), System.getenv(), false) : ConfigLoader.forThisProcess();
         Path file = loader.locate(root.config());
         if (embeddedPostgres) {
             try {
