@@ -20,7 +20,8 @@ final class JarPgBinaryResolver implements PgBinaryResolver {
 
     @Override
     public InputStream getPgBinary(String system, String machineHardware) throws IOException {
-        String name = String.format("postgres-%s-%s.txz", system, machineHardware);
+        // zonky asks for "Linux"; the entries in its binaries jars are lower case
+        String name = String.format("postgres-%s-%s.txz", system, machineHardware).toLowerCase(java.util.Locale.ROOT);
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             ZipEntry entry = zip.getEntry(name);
             if (entry == null) {
