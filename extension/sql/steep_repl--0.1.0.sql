@@ -103,8 +103,9 @@ BEGIN
         VALUES ('node.registered', steep_repl.current_actor(), 'node', NEW.node_id, to_jsonb(NEW), inet_client_addr());
         RETURN NEW;
     ELSIF TG_OP = 'UPDATE' THEN
-        -- A no-op UPDATE is not an event worth an audit row.
-        IF to_jsonb(OLD) IS DISTINCT FROM to_jsonb(NEW) THEN
+        -- A no-op UPDATE is not an event, nor is a heartbeat that only moves last_seen: auditing those would
+        -- write a row per peer per second. Status changes, re-registrations and elections are audited.
+        IF (to_jsonb(OLD) - 'last_seen') IS DISTINCT FROM (to_jsonb(NEW) - 'last_seen') THEN
             INSERT INTO steep_repl.audit_log (action, actor, target_type, target_id, old_value, new_value, client_ip)
             VALUES ('node.updated', steep_repl.current_actor(), 'node', NEW.node_id, to_jsonb(OLD), to_jsonb(NEW),
                     inet_client_addr());

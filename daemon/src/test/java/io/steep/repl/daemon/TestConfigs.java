@@ -39,10 +39,19 @@ public final class TestConfigs {
                     spool_dir: %s
                 %s
                 """.formatted(pg.host(), pg.port(), database, pg.superuser(), freePort(), dir.resolve("ipc.sock"),
-                dir.resolve("spool"), extraRepl == null ? "" : extraRepl.indent(2));
+                dir.resolve("spool"), extra(extraRepl));
         Path f = dir.resolve("config.yaml");
         Files.writeString(f, yaml);
         return f;
+    }
+
+    /** gRPC is off unless the test configures it: most daemon tests are about one node and need no TLS files. */
+    private static String extra(String extraRepl) {
+        String extra = extraRepl == null ? "" : extraRepl;
+        if (!extra.contains("grpc:")) {
+            extra = extra + "grpc:\n  enabled: false\n";
+        }
+        return extra.indent(2);
     }
 
     /** Rewrites the http port of a file made by {@link #write}. */

@@ -47,6 +47,7 @@ class AuditTest {
         exec(c, "INSERT INTO steep_repl.nodes (node_id, node_name, host) VALUES ('node-a', 'A', 'db-a')");
         exec(c, "UPDATE steep_repl.nodes SET status = 'healthy' WHERE node_id = 'node-a'");
         exec(c, "UPDATE steep_repl.nodes SET status = 'healthy' WHERE node_id = 'node-a'"); // no change: no row
+        exec(c, "UPDATE steep_repl.nodes SET last_seen = now() WHERE node_id = 'node-a'"); // a heartbeat: no row
         exec(c, "DELETE FROM steep_repl.nodes WHERE node_id = 'node-a'");
 
         List<Map<String, Object>> rows = audit();

@@ -83,6 +83,9 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.ERROR;
         }
 
+        if (embeddedPostgres && !devCertificates(config, file, out, err)) {
+            return ExitCodes.ERROR;
+        }
         EmbeddedPostgresServer embedded = embeddedPostgres
                 ? new EmbeddedPostgresServer(loader.paths().dataDir(false).resolve("embedded-pg"), config) : null;
         List<Component> first = embedded == null ? List.of() : List.of(embedded);
@@ -111,6 +114,30 @@ final class RunCommand implements Callable<Integer> {
         }
         new CountDownLatch(1).await(); // until the shutdown hook ends the process
         return ExitCodes.OK;
+    }
+
+    /**
+     * The main job's one-node cluster needs TLS files before gRPC starts: when the config names the dev layout
+     * ({@code certs/} beside it) and the node certificate is missing, make a development CA and certificate.
+     */
+    private static boolean devCertificates(DaemonConfig config, Path file, PrintWriter out, PrintWriter err) {
+        Path dir = file.toAbsolutePath().getParent();
+        Path expected = dir.resolve("certs").resolve("node-cert.pem");
+        if (!config.grpc().enabled() || config.grpc().tls().insecure()
+                || !config.grpc().tls().certFile().map(expected::equals).orElse(false)) {
+            return true;
+        }
+        try {
+            if (DevConfig.writeCertificatesIfMissing(dir, config.nodeId())) {
+                out.println("Created a development CA and a certificate for node " + config.nodeId() + " in " + dir.resolve("certs"));
+                out.flush();
+            }
+            return true;
+        } catch (RuntimeException e) {
+            err.println("steep-repl: cannot create development certificates in " + dir.resolve("certs") + ": " + e.getMessage());
+            err.flush();
+            return false;
+        }
     }
 
     private static void banner(PrintWriter out, DaemonConfig config, EmbeddedPostgresServer embedded, Path file, Daemon daemon) {

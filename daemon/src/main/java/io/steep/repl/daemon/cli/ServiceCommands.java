@@ -121,8 +121,7 @@ public final class ServiceCommands {
 
     @Command(name = "install", description = "Install steep-repl as a service that starts at boot (or login, with --user).")
     public static final class Install extends ServiceCommand {
-        @Option(names = "--config", paramLabel = "FILE", description = "The config the service runs with (default: the platform's).")
-        String config;
+        // The service runs with the global --config (inherited from the root command): one option, one meaning.
 
         @Option(names = "--launcher", paramLabel = "PATH", description = "The installed steep-repl launcher (default: found automatically).")
         String launcher;
@@ -137,7 +136,9 @@ public final class ServiceCommands {
 
         @Override
         InstallOptions installOptions() {
-            return new InstallOptions(Optional.ofNullable(config).map(this::absolute),
+            CommandLine.Model.OptionSpec config = spec.findOption("--config");
+            Object value = config == null ? null : config.getValue();
+            return new InstallOptions(Optional.ofNullable(value).map(Object::toString).map(this::absolute),
                     Optional.ofNullable(launcher).map(this::absolute));
         }
     }

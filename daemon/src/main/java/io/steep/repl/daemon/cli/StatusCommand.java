@@ -1,5 +1,13 @@
 package io.steep.repl.daemon.cli;
 
+import io.steep.repl.daemon.service.ServiceControl;
+import io.steep.repl.daemon.service.ServiceStatus;
+import io.steep.repl.ipc.IpcException;
+import io.steep.repl.ipc.IpcMethods;
+import io.steep.repl.ipc.client.IpcClient;
+import io.steep.repl.ipc.transport.AccessPolicy;
+import io.steep.repl.ipc.transport.IpcEndpoint;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,7 +35,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code steep-repl status}: is the daemon of this config running, and how is it? Running = its instance lock
- * is held (a kernel fact, not a PID guess); details come from its {@code /health}.
+ * is held (a kernel fact, not a PID guess); details come over IPC ({@code status.get} + {@code health.check}),
+ * or from {@code /health} when IPC is disabled or does not answer. The service manager's view (installed,
+ * active, since when) is added when a service is installed.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show whether the daemon is running and its health.",
@@ -44,13 +54,16 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON for scripts")
     boolean json;
 
+    @Option(names = "--user", description = "report the per-user service instead of the system service")
+    boolean user;
+
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ConfigLoader loader = ConfigLoader.forThisProcess();
+        ConfigLoader loader = ConfigLoader.forThisProcess().forClientOf(root.config());
         DaemonConfig config;
         try {
             config = loader.load(root.config());
@@ -70,6 +83,9 @@ final class StatusCommand implements Callable<Integer> {
         if (!running) {
             code = ExitCodes.NOT_RUNNING;
             human = "steep-repl is not running (config " + config.source() + ")";
+        } else if (config.ipc().enabled() && viaIpc(config, result)) {
+            code = ExitCodes.OK;
+            human = describe(pid, result.get("health"), result.get("status"));
         } else if (!config.http().enabled()) {
             code = ExitCodes.OK;
             human = "steep-repl is running" + pidText(pid) + "; http is disabled in the config, so no health details";
@@ -81,7 +97,7 @@ final class StatusCommand implements Callable<Integer> {
                 JsonNode health = fetch(url);
                 result.set("health", health);
                 code = ExitCodes.OK;
-                human = describe(pid, health);
+                human = describe(pid, health, null);
             } catch (IOException e) {
                 code = ExitCodes.NOT_RUNNING;
                 result.put("error", "health endpoint " + url + " does not answer: " + e.getMessage());
@@ -92,9 +108,44 @@ final class StatusCommand implements Callable<Integer> {
                 return ExitCodes.ERROR;
             }
         }
-        out.println(json ? mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result) : human);
+        String service = serviceLine(result);
+        out.println(json ? mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result) : human + service);
         out.flush();
         return code;
+    }
+
+    /** status.get and health.check over the daemon's IPC endpoint; false when it does not answer. */
+    private boolean viaIpc(DaemonConfig config, ObjectNode result) {
+        Duration timeout = Duration.ofSeconds(3);
+        try (IpcClient client = IpcClient.connect(IpcEndpoint.of(config.ipc().path(), AccessPolicy.OWNER_ONLY), timeout)) {
+            result.put("ipc", config.ipc().path());
+            result.set("status", client.call(IpcMethods.STATUS_GET, null, timeout));
+            result.set("health", client.call(IpcMethods.HEALTH_CHECK, null, timeout));
+            return true;
+        } catch (IOException | IpcException | RuntimeException e) {
+            result.put("ipc_error", config.ipc().path() + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** The service manager's view; empty when no service is installed (a daemon run by hand is normal). */
+    private String serviceLine(ObjectNode result) {
+        try {
+            ServiceStatus st = ServiceControl.forThisHost().status(user);
+            if (!st.installed()) {
+                return "";
+            }
+            ObjectNode s = result.putObject("service");
+            s.put("manager", st.manager());
+            s.put("enabled", st.enabled());
+            s.put("state", st.state().name().toLowerCase(java.util.Locale.ROOT));
+            st.uptime(java.time.Instant.now()).ifPresent(u -> s.put("uptime_seconds", u.toSeconds()));
+            return "\nservice: " + st.manager() + ", " + (st.enabled() ? "enabled" : "not enabled") + ", "
+                    + st.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + st.uptime(java.time.Instant.now()).map(u -> " for " + uptime(u.toSeconds())).orElse("");
+        } catch (RuntimeException e) {
+            return ""; // no service manager here (e.g. a container): nothing to report
+        }
     }
 
     private JsonNode fetch(String url) throws IOException, InterruptedException {
@@ -112,14 +163,24 @@ final class StatusCommand implements Callable<Integer> {
         return pid.isPresent() ? " (pid " + pid.getAsLong() + ")" : "";
     }
 
-    private static String describe(OptionalLong pid, JsonNode h) {
+    /** @param status a status.get result, or null (then node facts come from the /health document) */
+    private static String describe(OptionalLong pid, JsonNode h, JsonNode status) {
         StringBuilder b = new StringBuilder();
-        JsonNode node = h.path("node");
-        b.append("steep-repl ").append(h.path("version").asText()).append(" is running").append(pidText(pid))
+        JsonNode facts = status != null ? status : h;
+        JsonNode node = facts.path("node");
+        b.append("steep-repl ").append(facts.path("version").asText()).append(" is running").append(pidText(pid))
                 .append(": node ").append(node.path("node_id").asText())
                 .append(" (").append(node.path("node_name").asText()).append(")")
                 .append(node.path("is_coordinator").asBoolean() ? ", coordinator" : "")
-                .append(", up ").append(uptime(h.path("uptime_seconds").asLong())).append('\n');
+                .append(node.has("cluster_size") ? ", cluster of " + node.path("cluster_size").asInt() : "")
+                .append(", up ").append(uptime(facts.path("uptime_seconds").asLong())).append('\n');
+        if (status != null) {
+            JsonNode g = status.path("grpc");
+            b.append("grpc: ").append(g.path("listening").asBoolean() ? "listening on " + g.path("port").asInt() : "not listening")
+                    .append(g.path("tls_enabled").asBoolean() ? ", mutual TLS" : ", NO TLS")
+                    .append(g.has("cert_days_left") ? ", certificate expires in " + g.path("cert_days_left").asLong() + " days" : "")
+                    .append('\n');
+        }
         b.append("status: ").append(h.path("status").asText());
         for (Iterator<Map.Entry<String, JsonNode>> it = h.path("components").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -130,6 +191,7 @@ final class StatusCommand implements Callable<Integer> {
             if (c.hasNonNull("latency_ms")) b.append(", ").append(c.get("latency_ms").asLong()).append(" ms");
             if (c.hasNonNull("port")) b.append(", port ").append(c.get("port").asInt());
             if (c.hasNonNull("error")) b.append(" — ").append(c.get("error").asText());
+            if (c.hasNonNull("message")) b.append(" — ").append(c.get("message").asText());
         }
         return b.toString();
     }

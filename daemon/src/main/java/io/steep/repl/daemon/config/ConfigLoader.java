@@ -52,6 +52,19 @@ public final class ConfigLoader {
     }
 
     /**
+     * For commands that talk to a running daemon ({@code status}): as root without a system config, a daemon
+     * started by hand with user paths (e.g. the developer main job) is the one meant, so its config is used.
+     */
+    public ConfigLoader forClientOf(Path cliConfig) {
+        String fromEnv = env.get(CONFIG_ENV);
+        if (service && cliConfig == null && (fromEnv == null || fromEnv.isBlank())
+                && !Files.exists(paths.configFile(true)) && Files.exists(paths.configFile(false))) {
+            return new ConfigLoader(paths, env, false);
+        }
+        return this;
+    }
+
+    /**
      * System-wide (service) paths are used when the process runs as root, or when {@code STEEP_REPL_SERVICE} is
      * set (the Windows service and launchd daemon set it; a Windows SYSTEM account cannot be told by name).
      */
@@ -195,13 +208,20 @@ public final class ConfigLoader {
         List<DaemonConfig.HostPort> peers = cluster.stringList("peers", "a list of host:port", false,
                 v -> parseHostPort(v) == null ? "not host:port with a port 1..65535" : null)
                 .orElse(List.of()).stream().map(ConfigLoader::parseHostPort).toList();
-        Duration heartbeat = cluster.duration("heartbeat_interval", Duration.ofMillis(100), Duration.ofSeconds(2));
-        Duration unreachable = cluster.duration("unreachable_after", Duration.ofMillis(100), Duration.ofSeconds(10));
-        if (unreachable.compareTo(heartbeat) <= 0 && cluster.has("unreachable_after")) {
-            cluster.problemHere("unreachable_after", "expected a duration longer than heartbeat_interval ("
-                    + Durations.format(heartbeat) + "), got " + Durations.format(unreachable));
+        Duration heartbeat = cluster.duration("heartbeat_interval", Duration.ofMillis(50), Duration.ofSeconds(1));
+        if (heartbeat.compareTo(Duration.ofMinutes(5)) > 0) {
+            cluster.problemHere("heartbeat_interval", "expected at most 5m, got " + Durations.format(heartbeat));
         }
-        cluster.rejectUnknown("known: peers, heartbeat_interval, unreachable_after");
+        // upstream's rule: a peer is unreachable after this many consecutive missed heartbeats
+        int unreachable = cluster.integer("unreachable_after", 1, 1000, 3);
+        Optional<Duration> degraded = cluster.has("degraded_after")
+                ? Optional.of(cluster.duration("degraded_after", Duration.ofMillis(1), heartbeat.dividedBy(2)))
+                : Optional.empty();
+        if (degraded.isPresent() && degraded.get().compareTo(heartbeat) > 0) {
+            cluster.problemHere("degraded_after", "expected at most heartbeat_interval (" + Durations.format(heartbeat)
+                    + "), got " + Durations.format(degraded.get()));
+        }
+        cluster.rejectUnknown("known: peers, heartbeat_interval, unreachable_after, degraded_after");
 
         YamlSection audit = repl.section("audit");
         DaemonConfig.Audit auditConfig = new DaemonConfig.Audit(
@@ -217,7 +237,7 @@ public final class ConfigLoader {
 
         repl.rejectUnknown("known: enabled, node_id, node_name, priority, postgresql, grpc, http, ipc, cluster, audit, logging");
         return new DaemonConfig(file.toAbsolutePath(), id, nodeName, priority, postgres, grpcConfig, httpConfig,
-                ipcConfig, new DaemonConfig.Cluster(peers, heartbeat, unreachable), auditConfig, loggingConfig);
+                ipcConfig, new DaemonConfig.Cluster(peers, heartbeat, unreachable, degraded), auditConfig, loggingConfig);
     }
 
     /** PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD PGSSLMODE override the file, like every libpq client. */

@@ -54,8 +54,13 @@ public record DaemonConfig(
     public record Ipc(boolean enabled, String path, Optional<String> allowedGroup) {
     }
 
-    /** @param peers {@code host:port} of the other nodes' gRPC endpoints */
-    public record Cluster(List<HostPort> peers, Duration heartbeatInterval, Duration unreachableAfter) {
+    /**
+     * @param peers            {@code host:port} of the other nodes' gRPC endpoints
+     * @param unreachableAfter consecutive missed heartbeats before a peer is unreachable (upstream default 3)
+     * @param degradedAfter    a reply slower than this marks the peer degraded; empty = half the interval
+     */
+    public record Cluster(List<HostPort> peers, Duration heartbeatInterval, int unreachableAfter,
+                          Optional<Duration> degradedAfter) {
     }
 
     public record Audit(Duration retention, Path spoolDir) {

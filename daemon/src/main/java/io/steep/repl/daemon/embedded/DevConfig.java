@@ -1,5 +1,11 @@
 package io.steep.repl.daemon.embedded;
 
+import io.steep.repl.daemon.certs.ClusterCa;
+import io.steep.repl.daemon.certs.NodeCertificateIssuer;
+
+import java.time.Clock;
+import java.util.List;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -50,10 +56,38 @@ public final class DevConfig {
                     database: postgres
                     user: postgres
                     sslmode: disable
+                  grpc:
+                    bind: 127.0.0.1
+                    port: 5433
+                    # a one-node development CA made by the main job; see docs/certificates.md for real clusters
+                    tls:
+                      cert_file: certs/node-cert.pem
+                      key_file: certs/node-key.pem
+                      ca_file: certs/ca-cert.pem
                   http:
                     bind: 127.0.0.1
                     port: 8080
                 """.formatted(nodeId, nodeId, EMBEDDED_PORT);
+    }
+
+    /**
+     * The TLS files the dev config names: a development CA under {@code certs/ca/} (its key stays there) and this
+     * node's certificate for localhost in {@code certs/}. Existing files are kept.
+     *
+     * @return true when it created them
+     */
+    public static boolean writeCertificatesIfMissing(Path configDir, String nodeId) {
+        Path certs = configDir.resolve("certs");
+        if (Files.exists(certs.resolve(NodeCertificateIssuer.CERT_FILE))) {
+            return false;
+        }
+        Path caDir = certs.resolve("ca");
+        if (!Files.exists(caDir.resolve(ClusterCa.CERT_FILE))) {
+            ClusterCa.initialize(caDir, "steep-repl development CA (" + nodeId + ")", ClusterCa.DEFAULT_DAYS, false, Clock.systemUTC());
+        }
+        NodeCertificateIssuer.issue(caDir, nodeId, List.of("localhost", "127.0.0.1", "::1"),
+                NodeCertificateIssuer.DEFAULT_DAYS, certs, false, Clock.systemUTC());
+        return true;
     }
 
     /** Writes the dev config at {@code file} unless a file exists there; returns true if it wrote one. */

@@ -16,8 +16,7 @@ import java.util.function.Supplier;
  * Where components report their health. {@code postgresql} comes from the database monitor's snapshot (no query
  * per probe); servers such as IPC and gRPC {@link #register} a supplier under their name when they start.
  * Until a server registers, its entry says honestly what is the case: {@code disabled} when the config turns it
- * off, {@code not_included} when this build has no such server yet (both count as healthy so they do not hold
- * the node out of service).
+ * off (healthy: nothing is missing), {@code not_started} while it is enabled but not (yet, or any more) running.
  */
 public final class HealthRegistry {
 
@@ -48,7 +47,8 @@ public final class HealthRegistry {
 
     /** A server reports its health under {@code name} (e.g. {@link #IPC}, {@link #GRPC}); called on every /health. Must be cheap. */
     public void register(String name, Supplier<ComponentHealth> probe) {
-        if (probes.put(name, probe) == null) {
+        boolean preRegistered = name.equals(POSTGRESQL) || name.equals(GRPC) || name.equals(IPC);
+        if (probes.put(name, probe) == null && !preRegistered) {
             gauge(name);
         }
     }
@@ -91,7 +91,7 @@ public final class HealthRegistry {
         if (p != null) {
             return safely(name, p);
         }
-        return ComponentHealth.up(enabled ? "not_included" : "disabled");
+        return enabled ? ComponentHealth.down("not_started", name + " is enabled but not running") : ComponentHealth.up("disabled");
     }
 
     private static ComponentHealth safely(String name, Supplier<ComponentHealth> p) {

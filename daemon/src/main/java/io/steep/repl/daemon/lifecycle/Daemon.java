@@ -19,6 +19,9 @@ import io.steep.repl.daemon.db.Backoff;
 import io.steep.repl.daemon.db.Database;
 import io.steep.repl.daemon.health.HealthRegistry;
 import io.steep.repl.daemon.health.HttpHealthServer;
+import io.steep.repl.daemon.grpc.CoordinatorComponent;
+import io.steep.repl.daemon.ipc.IpcComponent;
+import io.steep.repl.daemon.ipc.MethodRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +100,14 @@ public final class Daemon {
         order.add(database);
         order.add(audit);
         order.add(new AuditPruner(database, config.audit().retention()));
-        // Servers, in start order — one line each, e.g.: order.add(new IpcServer(ctx)); order.add(new GrpcServer(ctx));
+        // Servers, in start order: gRPC (node-to-node), then IPC (local admin; its status.get reads the gRPC side)
+        CoordinatorComponent coordinator = config.grpc().enabled() ? new CoordinatorComponent(ctx) : null;
+        if (coordinator != null) {
+            order.add(coordinator);
+        }
+        if (config.ipc().enabled()) {
+            order.add(new IpcComponent(ctx, coordinator, adminMethods(ctx, coordinator)));
+        }
         for (Function<DaemonContext, Component> f : extra) {
             order.add(f.apply(ctx));
         }
@@ -158,6 +168,11 @@ public final class Daemon {
         closeQuietly();
         log.info("steep-repl stopped");
         return clean;
+    }
+
+    /** The IPC admin methods (service.*, certs.*, extension.*, nodes.join) over this daemon's parts. */
+    private static java.util.function.Consumer<MethodRegistry> adminMethods(DaemonContext ctx, CoordinatorComponent coordinator) {
+        return registry -> { };
     }
 
     private Map<String, Object> facts() {

@@ -33,11 +33,23 @@ class ServiceCommandsTest {
                 Optional.empty(), Optional.empty(), false));
     }
 
+    /** Runs the command as a subcommand of a root that has the global, inherited --config, like the real CLI. */
     private int run(Object command, String... args) {
-        CommandLine cl = new CommandLine(command);
+        CommandLine cl = new CommandLine(new TestRoot());
+        cl.addSubcommand(command);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
+        String name = cl.getSubcommands().keySet().iterator().next();
+        String[] all = new String[args.length + 1];
+        all[0] = name;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return cl.execute(all);
+    }
+
+    @CommandLine.Command(name = "steep-repl")
+    static final class TestRoot {
+        @CommandLine.Option(names = "--config", scope = CommandLine.ScopeType.INHERIT)
+        Path config;
     }
 
     private boolean rootIsEmpty() throws IOException {

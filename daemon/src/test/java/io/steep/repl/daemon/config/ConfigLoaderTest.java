@@ -83,7 +83,8 @@ class ConfigLoaderTest {
                   cluster:
                     peers: ["node-a.example:5433", "[::1]:5433"]
                     heartbeat_interval: 500ms
-                    unreachable_after: 1m30s
+                    unreachable_after: 5
+                    degraded_after: 200ms
                   audit: {retention: 8760h, spool_dir: spool}
                   logging: {level: debug, file: logs/steep-repl.log}
                 """), false);
@@ -100,7 +101,8 @@ class ConfigLoaderTest {
         assertThat(c.cluster().peers()).containsExactly(new DaemonConfig.HostPort("node-a.example", 5433),
                 new DaemonConfig.HostPort("::1", 5433));
         assertThat(c.cluster().heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
-        assertThat(c.cluster().unreachableAfter()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.cluster().unreachableAfter()).isEqualTo(5);
+        assertThat(c.cluster().degradedAfter()).contains(Duration.ofMillis(200));
         assertThat(c.audit().spoolDir()).isEqualTo(dir.resolve("spool"));
         assertThat(c.logging().file()).contains(dir.resolve("logs/steep-repl.log"));
     }
@@ -141,11 +143,11 @@ class ConfigLoaderTest {
                   node_id: a
                   priority: 101
                   postgresql: {port: 0, sslmode: sometimes, pool_size: 1000}
-                  cluster: {peers: ["host-without-port", "h:70000"], heartbeat_interval: 5s, unreachable_after: 1s}
+                  cluster: {peers: ["host-without-port", "h:70000"], heartbeat_interval: 5s, unreachable_after: 1s, degraded_after: 6s}
                   audit: {retention: 10m}
                   logging: {level: chatty}
                 """);
-        assertThat(e.problems()).hasSize(9).allSatisfy(p -> assertThat(p).startsWith(dir.resolve("config.yaml") + ":"));
+        assertThat(e.problems()).hasSize(10).allSatisfy(p -> assertThat(p).startsWith(dir.resolve("config.yaml") + ":"));
         assertThat(e.getMessage())
                 .contains(":3: repl.priority: expected an integer 1..100, got \"101\"")
                 .contains(":4: repl.postgresql.port: expected an integer 1..65535, got \"0\"")
@@ -153,7 +155,8 @@ class ConfigLoaderTest {
                 .contains(":4: repl.postgresql.pool_size: expected an integer 1..100, got \"1000\"")
                 .contains(":5: repl.cluster.peers: expected a list of host:port, got \"host-without-port\"")
                 .contains(":5: repl.cluster.peers: expected a list of host:port, got \"h:70000\"")
-                .contains(":5: repl.cluster.unreachable_after: expected a duration longer than heartbeat_interval (5s), got 1s")
+                .contains(":5: repl.cluster.unreachable_after: expected an integer 1..1000, got \"1s\"")
+                .contains(":5: repl.cluster.degraded_after: expected at most heartbeat_interval (5s), got 6s")
                 .contains(":6: repl.audit.retention: expected a duration of at least 1h like 1s, 500ms, 1h30m or 17520h, got \"10m\"")
                 .contains(":7: repl.logging.level: expected one of trace, debug, info, warn, error, got \"chatty\"");
     }
@@ -162,7 +165,7 @@ class ConfigLoaderTest {
     void badDuration() throws Exception {
         ConfigException e = refused("repl:\n  node_id: a\n  cluster:\n    heartbeat_interval: 2 seconds\n");
         assertThat(e.problems()).containsExactly(dir.resolve("config.yaml")
-                + ":4: repl.cluster.heartbeat_interval: expected a duration of at least 100ms like 1s, 500ms, 1h30m or 17520h, got \"2 seconds\"");
+                + ":4: repl.cluster.heartbeat_interval: expected a duration of at least 50ms like 1s, 500ms, 1h30m or 17520h, got \"2 seconds\"");
     }
 
     @Test

@@ -60,7 +60,7 @@ class EmbeddedMainJobTest {
         int httpPort = TestConfigs.freePort();
         Path config = dir.resolve("config.yaml");
         Files.writeString(config, DevConfig.text("emb-node").replace("port: " + DevConfig.EMBEDDED_PORT, "port: " + pgPort)
-                .replace("port: 8080", "port: " + httpPort));
+                .replace("port: 8080", "port: " + httpPort).replace("port: 5433", "port: " + TestConfigs.freePort()));
         for (int run = 1; run <= 2; run++) {
             ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m",
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
@@ -96,13 +96,19 @@ class EmbeddedMainJobTest {
             awaitHealthy(httpPort, p, 3);
             Properties props = new Properties();
             props.setProperty("user", "postgres");
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", props);
-                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                         "SELECT count(*) FILTER (WHERE action = 'daemon.started'), count(*) FILTER (WHERE action = 'daemon.stopped') "
-                                 + "FROM steep_repl.audit_log WHERE actor = 'postgres@emb-node'")) {
-                rs.next();
-                assertThat(List.of(rs.getInt(1), rs.getInt(2))).containsExactly(3, 2);
+            // daemon.started is delivered from the audit spool just after /health turns 200: wait for it
+            List<Integer> counts = List.of();
+            for (int i = 0; i < 100 && !counts.equals(List.of(3, 2)); i++) {
+                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", props);
+                     Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                             "SELECT count(*) FILTER (WHERE action = 'daemon.started'), count(*) FILTER (WHERE action = 'daemon.stopped') "
+                                     + "FROM steep_repl.audit_log WHERE actor = 'postgres@emb-node'")) {
+                    rs.next();
+                    counts = List.of(rs.getInt(1), rs.getInt(2));
+                }
+                Thread.sleep(100);
             }
+            assertThat(counts).containsExactly(3, 2);
         } finally {
             p.destroy();
             p.waitFor(60, TimeUnit.SECONDS);

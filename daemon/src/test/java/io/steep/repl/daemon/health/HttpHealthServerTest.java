@@ -75,7 +75,7 @@ class HttpHealthServerTest {
             assertThat(p.has("latency_ms")).isTrue();
             assertThat(p.has("error")).isFalse();
             assertThat(h.path("components").path("grpc").path("status").asText()).isEqualTo("disabled");
-            assertThat(h.path("components").path("ipc").path("status").asText()).isEqualTo("not_included");
+            assertThat(h.path("components").path("ipc").path("status").asText()).isEqualTo("listening");
             assertThat(h.path("node").path("node_id").asText()).isEqualTo("test-node");
             assertThat(h.path("node").path("node_name").asText()).isEqualTo("Test Node");
             assertThat(h.path("node").path("is_coordinator").asBoolean()).isFalse();

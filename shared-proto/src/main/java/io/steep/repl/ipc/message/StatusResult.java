@@ -23,7 +23,17 @@ public record StatusResult(
 
     /** Upstream's {@code GRPCInfo}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record GrpcInfo(boolean listening, Integer port, @JsonProperty("tls_enabled") boolean tlsEnabled) {
+    /**
+     * Upstream's {@code GRPCInfo}, plus this node's certificate expiry ({@code cert_not_after},
+     * {@code cert_days_left}; absent without TLS) — additions only, so upstream clients ignore them.
+     */
+    public record GrpcInfo(boolean listening, Integer port, @JsonProperty("tls_enabled") boolean tlsEnabled,
+                           @JsonProperty("cert_not_after") Instant certNotAfter,
+                           @JsonProperty("cert_days_left") Long certDaysLeft) {
+
+        public GrpcInfo(boolean listening, Integer port, boolean tlsEnabled) {
+            this(listening, port, tlsEnabled, null, null);
+        }
     }
 
     /** Upstream's status {@code NodeInfo} (this node as the cluster sees it); not the {@link NodeInfo} of nodes.list. */

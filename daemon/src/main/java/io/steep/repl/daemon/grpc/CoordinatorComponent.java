@@ -1,0 +1,164 @@
+package io.steep.repl.daemon.grpc;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.steep.repl.daemon.certs.CertificateExpiry;
+import io.steep.repl.daemon.certs.CertsException;
+import io.steep.repl.daemon.cluster.ClusterSettings;
+import io.steep.repl.daemon.cluster.InvalidFieldException;
+import io.steep.repl.daemon.cluster.LocalNode;
+import io.steep.repl.daemon.cluster.PeerAddress;
+import io.steep.repl.daemon.config.DaemonConfig;
+import io.steep.repl.daemon.embedded.DevConfig;
+import io.steep.repl.daemon.health.ComponentHealth;
+import io.steep.repl.daemon.health.HealthRegistry;
+import io.steep.repl.daemon.lifecycle.Component;
+import io.steep.repl.daemon.lifecycle.DaemonContext;
+import io.steep.repl.daemon.lifecycle.StartupException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The node-to-node side of the daemon as one lifecycle component: the mTLS gRPC server, heartbeats and election
+ * ({@link CoordinatorNode}). Reports {@code grpc} and, with TLS, {@code certificate} health (a warning when the
+ * node certificate expires within 30 days), tells /health whether this node is the coordinator, and exports
+ * certificate expiry and security counters as metrics.
+ */
+public final class CoordinatorComponent implements Component {
+
+    /** Health and metrics re-read the certificate at most this often (it is replaced on disk, not in memory). */
+    private static final Duration EXPIRY_REFRESH = Duration.ofHours(1);
+
+    private final DaemonContext ctx;
+    private final Clock clock;
+    private volatile CoordinatorNode node;
+    private volatile CertificateExpiry expiry;
+    private volatile Instant expiryReadAt = Instant.EPOCH;
+
+    public CoordinatorComponent(DaemonContext ctx) {
+        this(ctx, Clock.systemUTC());
+    }
+
+    CoordinatorComponent(DaemonContext ctx, Clock clock) {
+        this.ctx = ctx;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "grpc";
+    }
+
+    @Override
+    public void start() throws StartupException {
+        DaemonConfig c = ctx.config();
+        DaemonConfig.Tls tls = c.grpc().tls();
+        try {
+            LocalNode self = new LocalNode(c.nodeId(), c.nodeName(), advertisedHost(c), c.grpc().port(), c.priority());
+            GrpcSettings grpc = new GrpcSettings(c.grpc().bind(), c.grpc().port(), tls.certFile().orElse(null),
+                    tls.keyFile().orElse(null), tls.caFile().orElse(null), tls.insecure());
+            ClusterSettings cluster = new ClusterSettings(
+                    c.cluster().peers().stream().map(p -> new PeerAddress(p.host(), p.port())).toList(),
+                    c.cluster().heartbeatInterval(), c.cluster().unreachableAfter(),
+                    c.cluster().degradedAfter().orElse(null), null);
+            node = CoordinatorNode.create(self, grpc, cluster, ctx.database().dataSource(), ctx.version());
+        } catch (InvalidFieldException e) {
+            throw new StartupException("grpc: " + e.getMessage());
+        } catch (CertsException | IllegalStateException e) {
+            throw new StartupException("grpc: " + e.getMessage() + " (grpc.tls in " + c.source() + ")");
+        }
+        try {
+            node.start();
+        } catch (IOException e) {
+            node.close();
+            throw new StartupException("grpc: " + e.getMessage());
+        }
+        ctx.health().register(HealthRegistry.GRPC, this::grpcHealth);
+        ctx.health().coordinator(() -> node != null && node.status().cluster().isCoordinator());
+        if (node.status().tlsEnabled()) {
+            ctx.health().register("certificate", this::certificateHealth);
+            Gauge.builder("steep_repl_certificate_expiry_seconds", this, s -> s.certificate().map(e -> (double) e.secondsLeft()).orElse(Double.NaN))
+                    .description("Seconds until this node's gRPC certificate expires").register(ctx.meters());
+        }
+        FunctionCounter.builder("steep_repl_grpc_handshake_failures", this, s -> s.node == null ? 0 : s.node.status().handshakeFailures())
+                .description("Failed TLS handshakes at the gRPC port").register(ctx.meters());
+        FunctionCounter.builder("steep_repl_grpc_refused_calls", this, s -> s.node == null ? 0 : s.node.status().refusedCalls())
+                .description("gRPC calls refused for identity or input").register(ctx.meters());
+        Gauge.builder("steep_repl_cluster_size", this, s -> s.node == null ? 0 : s.node.status().cluster().clusterSize())
+                .description("Nodes known to this node").register(ctx.meters());
+    }
+
+    private static String advertisedHost(DaemonConfig c) {
+        if (c.grpc().advertiseHost().isPresent()) {
+            return c.grpc().advertiseHost().get();
+        }
+        String bind = c.grpc().bind();
+        return bind.equals("0.0.0.0") || bind.equals("::") ? DevConfig.hostname() : bind;
+    }
+
+    /** The running node, empty before start and after stop. */
+    public Optional<CoordinatorNode> node() {
+        return Optional.ofNullable(node);
+    }
+
+    /** This node's certificate expiry (cached; re-read hourly), empty without TLS. */
+    public Optional<CertificateExpiry> certificate() {
+        CoordinatorNode n = node;
+        Optional<Path> file = ctx.config().grpc().tls().certFile();
+        if (n == null || !n.status().tlsEnabled() || file.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        if (expiry == null || Duration.between(expiryReadAt, now).compareTo(EXPIRY_REFRESH) > 0) {
+            try {
+                expiry = CertificateExpiry.of(file.get(), clock);
+                expiryReadAt = now;
+            } catch (CertsException e) {
+                return Optional.ofNullable(expiry);
+            }
+        }
+        return Optional.of(expiry);
+    }
+
+    private ComponentHealth grpcHealth() {
+        CoordinatorNode n = node;
+        if (n == null || !n.status().running()) {
+            return ComponentHealth.down("stopped", "the gRPC server is not running");
+        }
+        return ComponentHealth.up(n.status().tlsEnabled() ? "listening" : "listening_insecure", n.status().grpcPort());
+    }
+
+    private ComponentHealth certificateHealth() {
+        Optional<CertificateExpiry> e = certificate();
+        if (e.isEmpty()) {
+            return ComponentHealth.down("unreadable", "the node certificate cannot be read");
+        }
+        CertificateExpiry x = e.get();
+        if (x.expired()) {
+            return ComponentHealth.down("expired", "the node certificate expired on " + x.notAfter()
+                    + "; issue a new one with `steep-repl tls issue-node` and restart");
+        }
+        if (x.expiringSoon()) {
+            // a warning, not an outage: the node still works, the operator has days to act
+            return new ComponentHealth(true, "expiring_soon", null, 0, null,
+                    "the node certificate expires in " + x.daysLeft() + " days (" + x.notAfter() + ")");
+        }
+        return new ComponentHealth(true, "valid", null, 0, null, null);
+    }
+
+    @Override
+    public void stop() {
+        ctx.health().unregister(HealthRegistry.GRPC);
+        ctx.health().unregister("certificate");
+        CoordinatorNode n = node;
+        if (n != null) {
+            n.stop();
+        }
+        node = null;
+    }
+}

@@ -1,0 +1,181 @@
+package io.steep.repl.daemon.lifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.steep.repl.daemon.TestConfigs;
+import io.steep.repl.daemon.certs.ClusterCa;
+import io.steep.repl.daemon.certs.NodeCertificateIssuer;
+import io.steep.repl.daemon.cli.SteepReplCommand;
+import io.steep.repl.daemon.config.DaemonConfig;
+import io.steep.repl.daemon.db.Backoff;
+import io.steep.repl.ipc.IpcEvent;
+import io.steep.repl.ipc.IpcMethods;
+import io.steep.repl.ipc.client.IpcClient;
+import io.steep.repl.ipc.transport.AccessPolicy;
+import io.steep.repl.ipc.transport.IpcEndpoint;
+import io.steep.repl.testing.PgServer;
+import io.steep.repl.testing.RealPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The daemon as assembled by {@link Daemon}: PostgreSQL, audit, the mTLS gRPC node, IPC and HTTP together, on real
+ * PostgreSQL 18, a real unix socket and a real TLS listener — what the tray and `steep-repl status` talk to.
+ */
+@ExtendWith(RealPostgres.class)
+class WiredDaemonTest {
+
+    private static final Duration T = Duration.ofSeconds(5);
+
+    @TempDir
+    Path dir;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    private DaemonConfig config(PgServer pg, int certDays) throws Exception {
+        String db = pg.createDatabase("wired");
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION steep_repl");
+        }
+        Path certs = dir.resolve("certs");
+        ClusterCa.initialize(certs.resolve("ca"), "test CA", 20, false, Clock.systemUTC());
+        NodeCertificateIssuer.issue(certs.resolve("ca"), "test-node", List.of("127.0.0.1", "localhost"), certDays, certs, false, Clock.systemUTC());
+        String grpc = """
+                grpc:
+                  bind: 127.0.0.1
+                  port: %d
+                  tls: {cert_file: %s, key_file: %s, ca_file: %s}
+                cluster:
+                  heartbeat_interval: 200ms
+                """.formatted(TestConfigs.freePort(), certs.resolve("node-cert.pem"), certs.resolve("node-key.pem"), certs.resolve("ca-cert.pem"));
+        return TestConfigs.load(TestConfigs.write(dir, pg, db, grpc), Map.of());
+    }
+
+    private static Daemon start(DaemonConfig config) throws Exception {
+        Daemon daemon = new Daemon(config, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), List.of(), List.of());
+        daemon.start();
+        assertThat(daemon.context().database().awaitReady(Duration.ofSeconds(30))).isTrue();
+        return daemon;
+    }
+
+    private static IpcClient ipc(DaemonConfig config) throws Exception {
+        return IpcClient.connect(IpcEndpoint.of(config.ipc().path(), AccessPolicy.OWNER_ONLY), T);
+    }
+
+    @Test
+    void statusHealthConfigAndEventsOverIpcReflectTheRunningNode(PgServer pg) throws Exception {
+        DaemonConfig config = config(pg, 365);
+        Daemon daemon = start(config);
+        try (IpcClient client = ipc(config)) {
+            // the first heartbeat round registers this node and elects it
+            JsonNode status = null;
+            for (int i = 0; i < 100; i++) {
+                status = client.call(IpcMethods.STATUS_GET, null, T);
+                if (status.path("node").path("is_coordinator").asBoolean()) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(status.path("state").asText()).isEqualTo("running");
+            assertThat(status.path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(status.path("postgresql").path("connected").asBoolean()).isTrue();
+            assertThat(status.path("postgresql").path("version").asText()).startsWith("18.");
+            assertThat(status.path("grpc").path("listening").asBoolean()).isTrue();
+            assertThat(status.path("grpc").path("tls_enabled").asBoolean()).isTrue();
+            assertThat(status.path("grpc").path("cert_days_left").asLong()).isBetween(18L, 20L); // clamped to the CA's 20 days
+            assertThat(status.path("node").path("node_id").asText()).isEqualTo("test-node");
+            assertThat(status.path("node").path("is_coordinator").asBoolean()).isTrue();
+            assertThat(status.path("node").path("cluster_size").asInt()).isEqualTo(1);
+
+            JsonNode health = client.call(IpcMethods.HEALTH_CHECK, null, T);
+            assertThat(health.path("components").fieldNames()).toIterable().contains("postgresql", "grpc", "ipc", "certificate");
+            assertThat(health.path("components").path("certificate").path("status").asText()).isEqualTo("expiring_soon");
+            assertThat(health.path("status").asText()).as("a certificate warning degrades, it does not fail").isEqualTo("degraded");
+
+            JsonNode cfg = client.call(IpcMethods.CONFIG_GET, null, T);
+            assertThat(cfg.path("repl").path("node_id").asText()).isEqualTo("test-node");
+            assertThat(cfg.path("repl").path("grpc").path("tls").path("key_file").asText()).endsWith("node-key.pem");
+            assertThat(cfg.toString()).doesNotContain("BEGIN");
+
+            // a DBA takes a node offline with psql: subscribers hear about it from the audit trail
+            BlockingQueue<IpcEvent> events = new LinkedBlockingQueue<>();
+            client.subscribe(List.of(IpcEvent.NODE_CHANGED, IpcEvent.AUDIT_APPENDED), events::add, T);
+            Thread.sleep(1500); // the tail anchors at the end of the log first
+            try (Connection c = pg.connect(config.postgresql().database()); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO steep_repl.nodes (node_id, node_name, host, port, status) VALUES ('other', 'Other', 'h', 5433, 'offline')");
+            }
+            IpcEvent nodeEvent = null;
+            boolean audit = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((nodeEvent == null || !audit) && System.nanoTime() < deadline) {
+                IpcEvent e = events.poll(200, TimeUnit.MILLISECONDS);
+                if (e == null) {
+                    continue;
+                }
+                if (e.event().equals(IpcEvent.NODE_CHANGED) && e.data().path("node").path("node_id").asText().equals("other")) {
+                    nodeEvent = e;
+                }
+                audit |= e.event().equals(IpcEvent.AUDIT_APPENDED) && e.data().path("action").asText().equals("node.registered");
+            }
+            assertThat(nodeEvent).as("node.changed for the new node").isNotNull();
+            assertThat(nodeEvent.data().path("change").asText()).isEqualTo("registered");
+            assertThat(nodeEvent.data().path("node").path("status").asText()).isEqualTo("offline");
+            assertThat(audit).as("audit.appended for node.registered").isTrue();
+        } finally {
+            daemon.stop();
+        }
+        assertThat(Files.exists(Path.of(config.ipc().path()))).as("socket removed on stop").isFalse();
+    }
+
+    @Test
+    void httpHealthAndTheStatusCommandShowGrpcTlsAndTheCertificate(PgServer pg) throws Exception {
+        DaemonConfig config = config(pg, 365);
+        Daemon daemon = start(config);
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + daemon.http().port() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode h = json.readTree(r.body());
+            assertThat(h.path("components").path("grpc").path("status").asText()).isEqualTo("listening");
+            assertThat(h.path("components").path("certificate").path("status").asText()).isEqualTo("expiring_soon");
+            assertThat(h.path("components").path("ipc").path("status").asText()).isEqualTo("listening");
+
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + daemon.http().port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("steep_repl_certificate_expiry_seconds", "steep_repl_grpc_handshake_failures",
+                    "steep_repl_ipc_connections", "steep_repl_cluster_size");
+
+            StringWriter out = new StringWriter();
+            CommandLine cl = SteepReplCommand.commandLine();
+            cl.setOut(new PrintWriter(out));
+            cl.setErr(new PrintWriter(out));
+            int code = cl.execute("--config", config.source().toString(), "status");
+            assertThat(code).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("is running", "node test-node", "mutual TLS", "certificate expires in",
+                    "postgresql", "certificate");
+        } finally {
+            daemon.stop();
+        }
+    }
+}
