@@ -1,0 +1,5 @@
+package io.steep.repl.ipc.message;
+
+/** {@code nodes.get} result. */
+public record NodesGetResult(NodeInfo node) {
+}
