@@ -4,31 +4,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Where the daemon's IPC socket is: {@code --socket}, else {@code $STEEP_REPL_SOCKET}, else the first that exists
- * of the user daemon's ({@code $XDG_RUNTIME_DIR/steep-repl/steep-repl.sock}) and the system service's
- * ({@code /run/steep-repl/steep-repl.sock}, macOS {@code /var/run/…}); with none there yet, the user one (the tray
- * starts a user daemon when asked).
+ * Where the daemon's IPC endpoint is: {@code --socket}, else {@code $STEEP_REPL_SOCKET}, else the first that exists
+ * of the user daemon's and the system service's defaults (the daemon's own, see its PlatformPaths); with none there
+ * yet, the user one, since that is the daemon the tray can start. Windows has one pipe name for both.
  */
 public final class SocketLocation {
+
+    public static final String WINDOWS_PIPE = "\\\\.\\pipe\\steep-repl";
 
     private SocketLocation() {
     }
 
-    public static Path resolve(String option, String envSocket, String xdgRuntimeDir, String osName) {
+    public static String resolve(String option, String envSocket, String xdgRuntimeDir, String userHome, String osName) {
         if (option != null && !option.isBlank()) {
-            return Path.of(option);
+            return option;
         }
         if (envSocket != null && !envSocket.isBlank()) {
-            return Path.of(envSocket);
+            return envSocket;
+        }
+        String os = osName.toLowerCase(Locale.ROOT);
+        if (os.startsWith("windows")) {
+            return WINDOWS_PIPE;
         }
         List<Path> candidates = new ArrayList<>();
-        if (xdgRuntimeDir != null && !xdgRuntimeDir.isBlank()) {
-            candidates.add(Path.of(xdgRuntimeDir, "steep-repl", "steep-repl.sock"));
+        if (os.contains("mac")) {
+            candidates.add(Path.of(userHome, "Library", "Application Support", "steep", "run", "steep-repl.sock"));
+            candidates.add(Path.of("/var/run/steep-repl/steep-repl.sock"));
+        } else {
+            candidates.add(xdgRuntimeDir != null && !xdgRuntimeDir.isBlank()
+                    ? Path.of(xdgRuntimeDir, "steep-repl", "steep-repl.sock")
+                    : Path.of(userHome, ".config", "steep", "run", "steep-repl.sock"));
+            candidates.add(Path.of("/run/steep-repl/steep-repl.sock"));
         }
-        candidates.add(osName.toLowerCase().contains("mac") ? Path.of("/var/run/steep-repl/steep-repl.sock")
-                : Path.of("/run/steep-repl/steep-repl.sock"));
-        return candidates.stream().filter(Files::exists).findFirst().orElse(candidates.getFirst());
+        return candidates.stream().filter(Files::exists).findFirst().orElse(candidates.getFirst()).toString();
     }
 }

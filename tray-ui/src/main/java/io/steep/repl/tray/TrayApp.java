@@ -4,7 +4,8 @@ import io.steep.repl.tray.certwizard.CertificateWizard;
 import io.steep.repl.tray.connection.Backoff;
 import io.steep.repl.tray.connection.DaemonConnection;
 import io.steep.repl.tray.connection.DaemonLinkOpener;
-import io.steep.repl.tray.connection.SocketDaemonLink;
+import io.steep.repl.tray.connection.IpcClientLink;
+import io.steep.repl.ipc.transport.IpcEndpoint;
 import io.steep.repl.tray.dashboard.DashboardWindow;
 import io.steep.repl.tray.extension.ExtensionInstaller;
 import io.steep.repl.tray.notify.DesktopNotifications;
@@ -71,9 +72,9 @@ public final class TrayApp extends Application implements AppActions {
     @Override
     public void start(Stage primary) {
         List<String> args = getParameters().getRaw();
-        Path socket = SocketLocation.resolve(option(args, "--socket"), System.getenv("STEEP_REPL_SOCKET"),
-                System.getenv("XDG_RUNTIME_DIR"), System.getProperty("os.name", ""));
-        start(SocketDaemonLink.opener(socket), args.contains("--no-tray"), option(args, "--screenshot-tour"));
+        String socket = SocketLocation.resolve(option(args, "--socket"), System.getenv("STEEP_REPL_SOCKET"),
+                System.getenv("XDG_RUNTIME_DIR"), System.getProperty("user.home"), System.getProperty("os.name", ""));
+        start(IpcClientLink.opener(IpcEndpoint.of(socket)), args.contains("--no-tray"), option(args, "--screenshot-tour"));
     }
 
     /** Also the entry for UI tests, which pass an opener for their own socket. */

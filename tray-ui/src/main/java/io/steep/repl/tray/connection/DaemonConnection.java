@@ -96,8 +96,7 @@ public final class DaemonConnection implements AutoCloseable {
         self[0] = opened;
         link = opened;
         try {
-            ObjectNode all = SocketDaemonLink.JSON.createObjectNode();
-            opened.call("events.subscribe", all, CALL_TIMEOUT).join();
+            opened.subscribe(CALL_TIMEOUT).join();
             loadSnapshot(opened);
         } catch (RuntimeException e) {
             DaemonCallException d = DaemonCallException.of(e);
@@ -233,7 +232,7 @@ public final class DaemonConnection implements AutoCloseable {
 
     /** For callers that build params. */
     public static ObjectNode params() {
-        return SocketDaemonLink.JSON.createObjectNode();
+        return io.steep.repl.ipc.IpcJson.mapper().createObjectNode();
     }
 
     /** Runs on the JavaFX thread (or the executor given) once the call completes. */

@@ -17,6 +17,9 @@ public interface DaemonLink extends AutoCloseable {
      */
     CompletableFuture<JsonNode> call(String method, JsonNode params, Duration timeout);
 
+    /** {@code events.subscribe} for every event; they go to the opener's event consumer from now on. */
+    CompletableFuture<JsonNode> subscribe(Duration timeout);
+
     @Override
     void close();
 }
