@@ -18,6 +18,7 @@ public record IpcResponse(@JsonInclude(JsonInclude.Include.ALWAYS) String id, Js
         return new IpcResponse(id, null, IpcError.of(code, message));
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isError() {
         return error != null;
     }

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -40,9 +39,10 @@ import java.util.Set;
  * directory is left alone but refused when others may write to it without the sticky bit; (2) a live socket at
  * the path means another daemon → {@link EndpointInUseException}; (3) an exclusive lock on {@code <path>.lock}
  * keeps two daemons that start at once from both passing (2); (4) a dead socket is removed, anything else
- * (regular file, symlink, directory) is refused; (5) the socket is bound inside a fresh 0700 directory, given
- * its final mode (0600, or 0660 with the allowed group) and only then renamed onto the path. So no client can
- * reach it before its modes are final — there is no chmod-after-listen window, whatever the umask.
+ * (regular file, symlink, directory) is refused; (5) the socket is bound under umask 0177, so bind(2) creates it
+ * 0600 — only then is it given the allowed group and 0660. No client that is not root or the daemon's user can
+ * reach it before its final modes are set, whatever the process umask was. (Binding elsewhere and renaming the
+ * file into place would be neater, but junixsocket closes a server whose socket file has moved.)
  *
  * <p>Modes are a first fence; the real check is the peer's credentials, read on every accept.
  */
@@ -92,7 +92,6 @@ public final class UnixSocketEndpoint implements IpcEndpoint {
         refuseIfLive();
         FileChannel lockChannel = null;
         FileLock lock = null;
-        Path tmpDir = null;
         AFUNIXServerSocket server = null;
         boolean ok = false;
         try {
@@ -110,35 +109,41 @@ public final class UnixSocketEndpoint implements IpcEndpoint {
             }
             removeStale();
 
-            tmpDir = Files.createTempDirectory(dir, ".steep-repl-bind-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            long ownUid = ((Number) Files.getAttribute(tmpDir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
-            Path tmpSock = tmpDir.resolve("s");
+            long ownUid = ((Number) Files.getAttribute(lockPath, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
             server = AFUNIXServerSocket.newInstance();
-            server.setDeleteOnClose(false); // the bound name moves; close() removes the final path itself
-            server.bind(AFUNIXSocketAddress.of(tmpSock), 128);
+            server.setDeleteOnClose(false); // close() removes the path itself, and only if it is still our socket
+            // bind(2) creates the socket file with 0777 & ~umask: with umask 0177 it is born 0600, so nobody but
+            // us (and root) can connect before the final group and mode are set below
+            SocketFileModes.bindWithUmask(server, AFUNIXSocketAddress.of(path), 0177);
             long allowedGid = -1;
-            PosixFileAttributeView view = Files.getFileAttributeView(tmpSock, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
             if (group != null) {
-                setGroup(view, group, tmpSock);
-                allowedGid = ((Number) Files.getAttribute(tmpSock, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue();
-                view.setPermissions(PosixFilePermissions.fromString("rw-rw----"));
+                allowedGid = ((Number) Files.getAttribute(dir, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue();
+                if (!group.equals(Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).group())) {
+                    // a shared directory we did not set up: learn the gid from the lock file instead
+                    setGroup(Files.getFileAttributeView(lockPath, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS), group, lockPath);
+                    allowedGid = ((Number) Files.getAttribute(lockPath, "unix:gid", LinkOption.NOFOLLOW_LINKS)).longValue();
+                }
+                SocketFileModes.chown(path, -1, allowedGid);
+                SocketFileModes.chmod(path, 0660);
             } else {
-                view.setPermissions(PosixFilePermissions.fromString("rw-------"));
+                SocketFileModes.chmod(path, 0600);
             }
-            Files.move(tmpSock, path, StandardCopyOption.ATOMIC_MOVE);
             Object inode = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            Files.delete(tmpDir);
-            tmpDir = null;
             LOG.info("IPC listening on {} (mode {}, admits root, uid {}{})", path, group != null ? "0660" : "0600", ownUid,
                     group != null ? " and group " + group.getName() + " (gid " + allowedGid + ")" : "");
             ok = true;
             return new Listener(server, path, inode, lockChannel, ownUid, allowedGid, policy.allowedGroup().orElse(null));
         } finally {
             if (!ok) {
-                closeQuietly(server);
-                if (tmpDir != null) {
-                    deleteTree(tmpDir);
+                if (server != null) {
+                    closeQuietly(server);
+                    try {
+                        if (isSocket(path)) {
+                            Files.deleteIfExists(path);
+                        }
+                    } catch (IOException ignored) {
+                        // we failed before finishing; the next start treats it as stale
+                    }
                 }
                 closeQuietly(lockChannel);
             }
@@ -162,7 +167,7 @@ public final class UnixSocketEndpoint implements IpcEndpoint {
         try {
             view.setGroup(group);
         } catch (FileSystemException e) {
-            throw new EndpointRefusedException("cannot give " + file.getParent() + " to group '" + group.getName()
+            throw new EndpointRefusedException("cannot give " + file + " to group '" + group.getName()
                     + "': the daemon's user must be a member of that group (or the daemon must run as root). " + e.getMessage(), e);
         }
     }
@@ -462,25 +467,6 @@ public final class UnixSocketEndpoint implements IpcEndpoint {
             } catch (Exception ignored) {
                 // closing after a failure; the first error is the one that matters
             }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var s = Files.list(dir)) {
-            s.forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort cleanup of our own temporary directory
-                }
-            });
-        } catch (IOException ignored) {
-            // ditto
-        }
-        try {
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // ditto
         }
     }
 }
