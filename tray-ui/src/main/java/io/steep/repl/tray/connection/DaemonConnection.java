@@ -176,14 +176,9 @@ public final class DaemonConnection implements AutoCloseable {
         return ms < 1000 ? ms + " ms" : (ms % 1000 == 0 ? ms / 1000 + " s" : String.format("%.1f s", ms / 1000.0));
     }
 
+    /** The transport's message already says why and what to do (shared-proto's endpoints word it for users). */
     private static String reason(IOException e) {
         String m = e.getMessage();
-        if (e instanceof java.net.SocketException && m != null && m.toLowerCase().contains("refused")) {
-            return "connection refused: is the daemon running?";
-        }
-        if (e instanceof java.net.SocketException && m != null && m.toLowerCase().contains("no such file")) {
-            return "no socket there: is the daemon running?";
-        }
         return m == null ? e.getClass().getSimpleName() : m;
     }
 

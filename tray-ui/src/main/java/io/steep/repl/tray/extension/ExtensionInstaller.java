@@ -120,7 +120,7 @@ public final class ExtensionInstaller {
                         "EXTENSION_FILES_NOT_FOUND", "extension steep_repl not found")));
             }
         }
-        if (isInstalled) {
+        if (isInstalled && message.getText().isEmpty()) {
             message.setText("steep_repl is installed.");
         }
     }

@@ -61,6 +61,12 @@ public final class FakeDaemon implements AutoCloseable {
         return calls;
     }
 
+    /** The last call of {@code method} (the tray also refreshes its snapshot after actions). */
+    public Call last(String method) {
+        return calls.reversed().stream().filter(c -> c.method().equals(method)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + method + " call"));
+    }
+
     public long count(String method) {
         return calls.stream().filter(c -> c.method().equals(method)).count();
     }
