@@ -56,12 +56,19 @@ final class ScreenshotTour {
             wizard[0] = app.certificateWizard();
             wizard[0].show();
         });
+        // the daemon has a CA already: the wizard asks before replacing it
         step(() -> wizard[0].stage().getScene().lookup("#runTask").fireEvent(new javafx.event.ActionEvent()));
+        step(() -> dialog("Replace the cluster CA?").ifPresent(d -> save(d, "cert-wizard-ca-confirm.png")));
+        step(() -> dialog("Replace the cluster CA?").ifPresent(d -> d.getScene().lookup("#confirmReplace").fireEvent(new javafx.event.ActionEvent())));
         step(() -> save(wizard[0].stage(), "cert-wizard-ca.png"));
         step(() -> wizard[0].select(CertificateWizard.Task.ISSUE_NODE));
         step(() -> wizard[0].stage().getScene().lookup("#runTask").fireEvent(new javafx.event.ActionEvent()));
         step(() -> save(wizard[0].stage(), "cert-wizard-node.png"));
         step(() -> wizard[0].select(CertificateWizard.Task.SIGN_CSR));
+        step(() -> {
+            ((javafx.scene.control.TextField) wizard[0].stage().getScene().lookup("#csrFile")).setText("/home/dba/node-d-csr.pem");
+            wizard[0].stage().getScene().lookup("#runTask").fireEvent(new javafx.event.ActionEvent());
+        });
         step(() -> save(wizard[0].stage(), "cert-wizard-csr.png"));
         step(() -> wizard[0].stage().close());
         ExtensionInstaller[] ext = new ExtensionInstaller[1];
@@ -97,6 +104,11 @@ final class ScreenshotTour {
             next(i + 1);
         });
         wait.play();
+    }
+
+    private static java.util.Optional<Stage> dialog(String title) {
+        return javafx.stage.Window.getWindows().stream().filter(w -> w instanceof Stage st && title.equals(st.getTitle()))
+                .map(w -> (Stage) w).findFirst();
     }
 
     private void save(Stage stage, String name) {

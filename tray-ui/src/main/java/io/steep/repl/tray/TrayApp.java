@@ -26,9 +26,10 @@ import java.util.Optional;
 
 /**
  * steep-repl-tray: the tray icon, the dashboard and the wizards. Everything it does is an IPC call to the daemon;
- * it has no daemon code of its own.
+ * it has no daemon code of its own. Not an {@link Application} itself: the java launcher refuses a main class that
+ * extends Application when JavaFX is on the class path, so {@link Fx} is the JavaFX entry.
  */
-public final class TrayApp extends Application implements AppActions {
+public final class TrayApp implements AppActions {
 
     static final String USAGE = """
             Usage: steep-repl-tray [--socket PATH] [--no-tray] [--version]
@@ -53,7 +54,7 @@ public final class TrayApp extends Application implements AppActions {
         }
         // the AWT tray needs a display; JavaFX decides its own toolkit
         System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "false"));
-        Application.launch(TrayApp.class, args);
+        Application.launch(Fx.class, args);
     }
 
     public static String version() {
@@ -69,9 +70,24 @@ public final class TrayApp extends Application implements AppActions {
         return null;
     }
 
-    @Override
-    public void start(Stage primary) {
-        List<String> args = getParameters().getRaw();
+    /** The JavaFX application: builds a {@link TrayApp} from the command line. */
+    public static final class Fx extends Application {
+
+        private TrayApp app;
+
+        @Override
+        public void start(Stage primary) {
+            app = new TrayApp();
+            app.start(getParameters().getRaw());
+        }
+
+        @Override
+        public void stop() {
+            app.stopped();
+        }
+    }
+
+    void start(List<String> args) {
         String socket = SocketLocation.resolve(option(args, "--socket"), System.getenv("STEEP_REPL_SOCKET"),
                 System.getenv("XDG_RUNTIME_DIR"), System.getProperty("user.home"), System.getProperty("os.name", ""));
         start(IpcClientLink.opener(IpcEndpoint.of(socket)), args.contains("--no-tray"), option(args, "--screenshot-tour"));
@@ -194,8 +210,7 @@ public final class TrayApp extends Application implements AppActions {
         Platform.exit();
     }
 
-    @Override
-    public void stop() {
+    void stopped() {
         if (connection != null) {
             connection.close();
         }

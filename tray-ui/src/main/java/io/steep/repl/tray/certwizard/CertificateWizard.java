@@ -99,11 +99,14 @@ public final class CertificateWizard {
                         "Node id", nodeId, "Hosts (comma separated)", nodeHosts, "Valid for (days)", nodeDays),
                 page(Task.EXPORT_BUNDLE, "Issues a certificate and key for another node and writes them with the CA certificate to a directory, to copy to that node.",
                         "Node id", otherNodeId, "Hosts (comma separated)", otherHosts, "Output directory", bundleDir),
-                page(Task.SIGN_CSR, "Signs a CSR made on another node (steep-repl tls csr): only public data travels, its key never leaves it.",
+                page(Task.SIGN_CSR, "Signs a certificate signing request made on another node: only public data travels, its private key never leaves that node.",
                         "CSR file", csrFile, "Certificate output file (optional)", csrOut));
         tasks.selectedToggleProperty().subscribe(t -> {
             Task task = t == null ? Task.CREATE_CA : (Task) t.getUserData();
-            pages.getChildren().forEach(p -> p.setVisible(p.getUserData() == task));
+            pages.getChildren().forEach(p -> {
+                p.setVisible(p.getUserData() == task);
+                p.setManaged(p.getUserData() == task); // the stack takes the shown page's height, not the tallest
+            });
             result.getChildren().clear();
             resultTitle.setText("");
         });
@@ -119,6 +122,9 @@ public final class CertificateWizard {
         close.setOnAction(e -> stage.close());
         result.setId("certResult");
         result.getStyleClass().add("result-box");
+        // an empty box would draw as a stray line under the Run button
+        result.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(result.getChildren()));
+        result.managedProperty().bind(result.visibleProperty());
         resultTitle.setId("certResultTitle");
         resultTitle.setStyle("-fx-font-weight: bold");
 
@@ -130,7 +136,7 @@ public final class CertificateWizard {
         bottom.setPadding(new Insets(8, 12, 12, 12));
         bottom.setStyle("-fx-alignment: center-right");
         root.setBottom(bottom);
-        Scene scene = new Scene(root, 860, 520);
+        Scene scene = new Scene(root, 880, 500);
         scene.getStylesheets().add(io.steep.repl.tray.dashboard.DashboardWindow.class.getResource("dashboard.css").toExternalForm());
         stage.setScene(scene);
         stage.setTitle("steep-repl — certificates");
@@ -170,7 +176,9 @@ public final class CertificateWizard {
         g.setHgap(10);
         g.setVgap(8);
         for (int i = 0; i < labelsAndFields.length; i += 2) {
-            g.add(new Label((String) labelsAndFields[i]), 0, i / 2);
+            Label l = new Label((String) labelsAndFields[i]);
+            l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            g.add(l, 0, i / 2);
             g.add((TextField) labelsAndFields[i + 1], 1, i / 2);
         }
         VBox box = new VBox(10, head, text, g);

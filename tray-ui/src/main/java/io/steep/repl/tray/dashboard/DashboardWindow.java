@@ -123,6 +123,7 @@ public final class DashboardWindow {
 
     private static Button button(String text, String id, Runnable action) {
         Button b = new Button(text);
+        b.setMinWidth(Region.USE_PREF_SIZE);
         b.setId(id);
         b.setOnAction(e -> action.run());
         return b;
@@ -157,6 +158,7 @@ public final class DashboardWindow {
         Label version = value("daemonVersion"), pg = value("postgresql"), grpc = value("grpc"), ipc = value("ipc"),
                 node = value("node"), service = value("service"), health = value("health");
         health.setWrapText(true);
+        health.setMaxWidth(360);
         row(g, 0, 0, "Daemon", version);
         row(g, 0, 1, "Uptime", uptime);
         row(g, 0, 2, "Node", node);
@@ -195,7 +197,9 @@ public final class DashboardWindow {
             mark(ipc, i.path("healthy").asBoolean(true));
         });
         model.trayStateProperty().subscribe(t -> {
-            health.setText(t.reasons().isEmpty() ? t.level().label() : t.level().label() + ": " + String.join("; ", t.reasons()));
+            // while unreachable the banner says why; the grid only names the state
+            health.setText(t.reasons().isEmpty() || t.level() == TrayState.Level.UNREACHABLE ? t.level().label()
+                    : t.level().label() + ": " + String.join("; ", t.reasons()));
             health.getStyleClass().removeAll("ok", "warn", "bad");
             health.getStyleClass().add(t.level() == TrayState.Level.HEALTHY ? "ok" : t.level() == TrayState.Level.DEGRADED ? "warn" : "bad");
         });
@@ -219,6 +223,7 @@ public final class DashboardWindow {
     private static void row(GridPane g, int col, int row, String name, Label value) {
         Label k = new Label(name);
         k.getStyleClass().add("key");
+        k.setMinWidth(Region.USE_PREF_SIZE);
         g.add(k, col, row);
         g.add(value, col + 1, row);
     }
@@ -236,7 +241,8 @@ public final class DashboardWindow {
     private void buildNodesTable() {
         nodesTable.setId("nodesTable");
         nodesTable.setItems(model.nodes());
-        nodesTable.setPlaceholder(new Label("No nodes registered yet."));
+        model.linkProperty().subscribe(l -> nodesTable.setPlaceholder(new Label(l == DaemonModel.Link.CONNECTED
+                ? "No nodes registered yet." : "Not connected to the daemon.")));
 
         TableColumn<NodeRow, String> status = new TableColumn<>("Status");
         status.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().status()));

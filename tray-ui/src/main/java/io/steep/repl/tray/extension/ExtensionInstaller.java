@@ -54,6 +54,7 @@ public final class ExtensionInstaller {
         progress.setVisible(false);
         progress.setPrefWidth(220);
         install.setId("installExtension");
+        install.setMnemonicParsing(false); // "steep_repl" is a name, not a mnemonic
         install.setDefaultButton(true);
         install.setOnAction(e -> install());
         Button close = new Button("Close");
@@ -65,7 +66,7 @@ public final class ExtensionInstaller {
         intro.setWrapText(true);
         VBox root = new VBox(12, head, intro, g, new HBox(12, install, progress), message, explanation, new HBox(close));
         root.setPadding(new Insets(16));
-        Scene scene = new Scene(root, 620, 420);
+        Scene scene = new Scene(root, 620, 360);
         scene.getStylesheets().add(io.steep.repl.tray.dashboard.DashboardWindow.class.getResource("dashboard.css").toExternalForm());
         stage.setScene(scene);
         stage.setTitle("steep-repl — extension");

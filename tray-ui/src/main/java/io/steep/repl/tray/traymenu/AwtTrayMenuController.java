@@ -51,7 +51,7 @@ public final class AwtTrayMenuController {
         menu.add(item("Quit", () -> fx(actions::quit)));
 
         TrayState initial = state.getValue();
-        TrayIcon icon = new TrayIcon(image(initial.level(), size), initial.tooltip(), menu);
+        TrayIcon icon = new TrayIcon(image(initial.level(), size), oneLine(initial.tooltip()), menu);
         icon.setImageAutoSize(true);
         // a left click opens the dashboard; the menu stays on the right button as every tray host expects
         icon.addActionListener(e -> fx(actions::openDashboard));
@@ -82,8 +82,13 @@ public final class AwtTrayMenuController {
     private void show(TrayState s) {
         EventQueue.invokeLater(() -> {
             icon.setImage(image(s.level(), size));
-            icon.setToolTip(s.tooltip());
+            icon.setToolTip(oneLine(s.tooltip()));
         });
+    }
+
+    /** AWT tooltips are one line on X11 and Windows: "steep-repl: healthy · Node: node-a · … — problem". */
+    static String oneLine(String tooltip) {
+        return tooltip.replace("\n• ", " — ").replace("\n", " · ");
     }
 
     /** A balloon from the tray icon: the notification where a tray exists. */
