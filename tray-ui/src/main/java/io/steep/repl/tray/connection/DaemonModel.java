@@ -87,30 +87,27 @@ public final class DaemonModel {
             return;
         }
         NodeRow row = NodeRow.of(data.get("node"));
-        int at = -1;
-        for (int i = 0; i < nodes.size(); i++) {
-            if (nodes.get(i).nodeId().equals(row.nodeId())) {
-                at = i;
-            }
-        }
-        if ("removed".equals(data.path("change").asText())) {
-            if (at >= 0) {
-                nodes.remove(at);
-            }
-        } else if (at >= 0) {
-            nodes.set(at, row);
-        } else {
-            nodes.add(row);
-        }
-        if (row.coordinator()) {
-            // one coordinator per cluster: the event names the new one, the old row is now stale
-            for (int i = 0; i < nodes.size(); i++) {
-                NodeRow n = nodes.get(i);
-                if (n.coordinator() && !n.nodeId().equals(row.nodeId())) {
-                    nodes.set(i, new NodeRow(n.nodeId(), n.nodeName(), n.host(), n.port(), n.priority(), false, n.lastSeen(), n.status()));
+        boolean removed = "removed".equals(data.path("change").asText());
+        List<NodeRow> next = new java.util.ArrayList<>();
+        boolean replaced = false;
+        for (NodeRow n : nodes) {
+            if (n.nodeId().equals(row.nodeId())) {
+                replaced = true;
+                if (!removed) {
+                    next.add(row);
                 }
+            } else if (row.coordinator() && n.coordinator() && !removed) {
+                // one coordinator per cluster: the event names the new one, so the old row's mark is stale
+                next.add(new NodeRow(n.nodeId(), n.nodeName(), n.host(), n.port(), n.priority(), false, n.lastSeen(), n.status()));
+            } else {
+                next.add(n);
             }
         }
+        if (!replaced && !removed) {
+            next.add(row);
+        }
+        // one list change, so listeners (tray state, table) never see a half-applied event
+        nodes.setAll(next);
     }
 
     void auditAppended() {

@@ -10,9 +10,18 @@ public final class Wait {
     private Wait() {
     }
 
+    /** A model read while its owner thread is mid-update may throw (concurrent modification): that is "not yet". */
+    private static boolean holds(BooleanSupplier condition) {
+        try {
+            return condition.getAsBoolean();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     public static void until(String what, BooleanSupplier condition) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (!condition.getAsBoolean()) {
+        while (!holds(condition)) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("timed out waiting until " + what);
             }
