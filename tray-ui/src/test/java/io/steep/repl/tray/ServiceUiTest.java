@@ -39,6 +39,17 @@ class ServiceUiTest extends UiTestBase {
     }
 
     @Test
+    void uninstallAsksFirstAndShowsTheDaemonsError(FxRobot robot) {
+        daemon.on("service.uninstall", FakeDaemon.fail(IpcErrorCode.NOT_IMPLEMENTED, "service.uninstall is not available in this build of steep-repl yet"));
+        waitText(robot, "#daemonVersion", "0.1.0");
+        robot.clickOn("#uninstallService");
+        robot.clickOn("OK");
+        waitText(robot, "#errorText", "service.uninstall is not available in this build of steep-repl yet");
+        assertThat(text(robot, "#errorText")).contains("does not offer this action yet");
+        assertThat(daemon.count("service.uninstall")).isEqualTo(1);
+    }
+
+    @Test
     void stoppingCanBeCancelled(FxRobot robot) {
         waitText(robot, "#daemonVersion", "0.1.0");
         robot.clickOn("#stopService");

@@ -106,6 +106,7 @@ public final class DashboardWindow {
         Button stop = button("Stop", "stopService", actions::stopService);
         Button restart = button("Restart", "restartService", actions::restartService);
         Button install = button("Install service…", "installService", actions::installService);
+        Button uninstall = button("Uninstall…", "uninstallService", actions::uninstallService);
         Button certs = button("Certificates…", "openCertWizard", actions::openCertificateWizard);
         Button ext = button("Extension…", "openExtension", actions::openExtensionInstaller);
         Label state = new Label();
@@ -118,7 +119,7 @@ public final class DashboardWindow {
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         Label service = new Label("Service:");
-        return new ToolBar(service, start, stop, restart, install, new Separator(), certs, ext, grow, icon, state);
+        return new ToolBar(service, start, stop, restart, install, uninstall, new Separator(), certs, ext, grow, icon, state);
     }
 
     private static Button button(String text, String id, Runnable action) {
