@@ -72,7 +72,9 @@ public record PlatformPaths(Os os, Map<String, String> env, Path home) {
                     : (env.containsKey("XDG_RUNTIME_DIR") && !env.get("XDG_RUNTIME_DIR").isBlank()
                         ? Path.of(env.get("XDG_RUNTIME_DIR"), "steep-repl", "steep-repl.sock")
                         : configDir(false).resolve("run").resolve("steep-repl.sock")).toString();
-            case MACOS -> service ? "/var/run/steep-repl/steep-repl.sock"
+            // Not /var/run as design.md first said: macOS empties /var/run at boot and launchd has no
+            // RuntimeDirectory, so the unprivileged service account could not recreate the directory.
+            case MACOS -> service ? "/Library/Application Support/steep/run/steep-repl.sock"
                     : configDir(false).resolve("run").resolve("steep-repl.sock").toString();
             case WINDOWS -> service ? "\\\\.\\pipe\\steep-repl"
                     : "\\\\.\\pipe\\steep-repl-" + env.getOrDefault("USERNAME", "user");

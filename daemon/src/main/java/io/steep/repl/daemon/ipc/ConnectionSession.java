@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One client connection: reads lines, dispatches each request on its own virtual thread, and funnels answers
+ * One client connection: reads lines (on a platform thread, as junixsocket blocks in native code), dispatches
+ * each request on its own virtual thread, and funnels answers
  * and pushed events through one bounded queue to a single writer — so lines never interleave and a client that
  * stops reading fills only its own queue (then it is disconnected) instead of blocking anybody else.
  */
@@ -60,7 +61,8 @@ final class ConnectionSession {
     }
 
     void run() {
-        Thread writer = Thread.ofVirtual().name("ipc-writer").start(this::writeLoop);
+        // socket reads/writes block in native code (junixsocket), which would pin virtual threads: platform threads here
+        Thread writer = Thread.ofPlatform().daemon().name("ipc-writer").start(this::writeLoop);
         try {
             connection.setReadTimeout(server.options().idleTimeout());
             LineReader reader = new LineReader(connection.input());

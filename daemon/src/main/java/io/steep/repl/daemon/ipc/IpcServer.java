@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The daemon's IPC server: one accept thread, one virtual thread per connection (plus one per request and one
- * writer), answers by id so pipelined requests complete in any order. See docs/ipc.md for the protocol.
+ * The daemon's IPC server: one accept thread, a reader and a writer thread per connection (platform threads:
+ * junixsocket blocks in native code, which would pin virtual threads) and one virtual thread per request, answers by id so pipelined requests complete in any order. See docs/ipc.md for the protocol.
  *
  * <pre>
  * EventBroadcaster events = new EventBroadcaster();
@@ -106,7 +106,7 @@ public final class IpcServer implements AutoCloseable {
             }
             ConnectionSession s = new ConnectionSession(this, c);
             sessions.add(s);
-            Thread.ofVirtual().name("ipc-conn-" + c.peer().pid()).start(() -> {
+            Thread.ofPlatform().daemon().name("ipc-conn-" + c.peer().pid()).start(() -> {
                 try {
                     s.run();
                 } finally {

@@ -42,7 +42,7 @@ public final class EventSubscription implements AutoCloseable {
         this.listener = listener;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
-        this.loop = Thread.ofVirtual().name("ipc-event-subscription").unstarted(this::run);
+        this.loop = Thread.ofPlatform().daemon().name("ipc-event-subscription").unstarted(this::run);
     }
 
     /** Starts the feed with 200 ms → 10 s backoff. */

@@ -50,7 +50,8 @@ public final class IpcClient implements AutoCloseable {
         this.connection = connection;
         this.out = connection.output();
         this.address = address;
-        Thread.ofVirtual().name("ipc-client-reader").start(this::readLoop);
+        // a platform thread: the transport blocks in native code, which would pin a virtual thread
+        Thread.ofPlatform().daemon().name("ipc-client-reader").start(this::readLoop);
     }
 
     /** Connects to the daemon; the exception message says why not and what to do. */

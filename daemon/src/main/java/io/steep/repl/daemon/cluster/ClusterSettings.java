@@ -1,0 +1,54 @@
+package io.steep.repl.daemon.cluster;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@code cluster:} section of the config.
+ *
+ * @param peers              {@code cluster.peers}: gRPC addresses ({@code HOST:PORT}) this node joins at start
+ * @param heartbeatInterval  {@code cluster.heartbeat_interval} (default 1 s)
+ * @param unreachableAfter   {@code cluster.unreachable_after}: consecutive missed heartbeats (default 3)
+ * @param slowReply          {@code cluster.degraded_after}: a reply slower than this marks the peer degraded
+ *                           (default: half the interval)
+ * @param lastSeenResolution how often at most {@code last_seen} is rewritten for an unchanged status (default
+ *                           10 s): each UPDATE writes an audit row, so per-heartbeat writes would flood audit_log
+ */
+public record ClusterSettings(List<PeerAddress> peers, Duration heartbeatInterval, int unreachableAfter,
+                             Duration slowReply, Duration lastSeenResolution) {
+
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+    public static final int DEFAULT_UNREACHABLE_AFTER = 3;
+    public static final Duration DEFAULT_LAST_SEEN_RESOLUTION = Duration.ofSeconds(10);
+
+    public ClusterSettings {
+        peers = List.copyOf(peers == null ? List.of() : peers);
+        heartbeatInterval = heartbeatInterval == null ? DEFAULT_INTERVAL : heartbeatInterval;
+        if (heartbeatInterval.compareTo(Duration.ofMillis(50)) < 0 || heartbeatInterval.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new InvalidFieldException("cluster.heartbeat_interval",
+                    "must be between 50ms and 5m (got " + heartbeatInterval + ")");
+        }
+        if (unreachableAfter < 1 || unreachableAfter > 1000) {
+            throw new InvalidFieldException("cluster.unreachable_after",
+                    "must be between 1 and 1000 missed heartbeats (got " + unreachableAfter + ")");
+        }
+        slowReply = slowReply == null ? heartbeatInterval.dividedBy(2) : slowReply;
+        if (slowReply.isNegative() || slowReply.isZero() || slowReply.compareTo(heartbeatInterval) > 0) {
+            throw new InvalidFieldException("cluster.degraded_after",
+                    "must be positive and at most cluster.heartbeat_interval (got " + slowReply + ")");
+        }
+        lastSeenResolution = lastSeenResolution == null ? DEFAULT_LAST_SEEN_RESOLUTION : lastSeenResolution;
+        if (lastSeenResolution.isNegative()) {
+            throw new InvalidFieldException("cluster.last_seen_resolution", "must not be negative");
+        }
+    }
+
+    public static ClusterSettings defaults(List<PeerAddress> peers) {
+        return new ClusterSettings(peers, DEFAULT_INTERVAL, DEFAULT_UNREACHABLE_AFTER, null, null);
+    }
+
+    /** The longest a stopped peer can stay "healthy" in this node's table: misses × interval, plus one interval. */
+    public Duration detectionBound() {
+        return heartbeatInterval.multipliedBy(unreachableAfter + 1L);
+    }
+}
