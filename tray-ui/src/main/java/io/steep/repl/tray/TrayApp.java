@@ -1,0 +1,222 @@
+package io.steep.repl.tray;
+
+import io.steep.repl.tray.certwizard.CertificateWizard;
+import io.steep.repl.tray.connection.Backoff;
+import io.steep.repl.tray.connection.DaemonConnection;
+import io.steep.repl.tray.connection.DaemonLinkOpener;
+import io.steep.repl.tray.connection.IpcClientLink;
+import io.steep.repl.ipc.transport.IpcEndpoint;
+import io.steep.repl.tray.dashboard.DashboardWindow;
+import io.steep.repl.tray.extension.ExtensionInstaller;
+import io.steep.repl.tray.notify.DesktopNotifications;
+import io.steep.repl.tray.notify.HealthNotifier;
+import io.steep.repl.tray.service.BundledDaemon;
+import io.steep.repl.tray.service.InstallServiceDialog;
+import io.steep.repl.tray.service.ServiceControl;
+import io.steep.repl.tray.traymenu.AwtTrayMenuController;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.control.Alert;
+import javafx.stage.Stage;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * steep-repl-tray: the tray icon, the dashboard and the wizards. Everything it does is an IPC call to the daemon;
+ * it has no daemon code of its own. Not an {@link Application} itself: the java launcher refuses a main class that
+ * extends Application when JavaFX is on the class path, so {@link Fx} is the JavaFX entry.
+ */
+public final class TrayApp implements AppActions {
+
+    static final String USAGE = """
+            Usage: steep-repl-tray [--socket PATH] [--no-tray] [--version]
+              --socket PATH  the daemon's IPC socket (default: $STEEP_REPL_SOCKET, the user daemon's, the system service's)
+              --no-tray      no tray icon: the dashboard is the main window
+              --version      print the version and exit""";
+
+    private DaemonConnection connection;
+    private DashboardWindow dashboard;
+    private ServiceControl service;
+    private Optional<AwtTrayMenuController> tray = Optional.empty();
+
+    public static void main(String[] args) {
+        List<String> a = List.of(args);
+        if (a.contains("--version")) {
+            System.out.println("steep-repl-tray " + version());
+            return;
+        }
+        if (a.contains("--help") || a.contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        // the AWT tray needs a display; JavaFX decides its own toolkit
+        System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "false"));
+        Application.launch(Fx.class, args);
+    }
+
+    public static String version() {
+        String v = TrayApp.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    static String option(List<String> args, String name) {
+        int i = args.indexOf(name);
+        if (i >= 0 && i + 1 < args.size()) {
+            return args.get(i + 1);
+        }
+        return null;
+    }
+
+    /** The JavaFX application: builds a {@link TrayApp} from the command line. */
+    public static final class Fx extends Application {
+
+        private TrayApp app;
+
+        @Override
+        public void start(Stage primary) {
+            app = new TrayApp();
+            app.start(getParameters().getRaw());
+        }
+
+        @Override
+        public void stop() {
+            app.stopped();
+        }
+    }
+
+    void start(List<String> args) {
+        String socket = SocketLocation.resolve(option(args, "--socket"), System.getenv("STEEP_REPL_SOCKET"),
+                System.getenv("XDG_RUNTIME_DIR"), System.getProperty("user.home"), System.getProperty("os.name", ""));
+        start(IpcClientLink.opener(IpcEndpoint.of(socket)), args.contains("--no-tray"), option(args, "--screenshot-tour"));
+    }
+
+    /** Also the entry for UI tests, which pass an opener for their own socket. */
+    public void start(DaemonLinkOpener opener, boolean noTray, String screenshotTour) {
+        connection = new DaemonConnection(opener, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)), Platform::runLater);
+        dashboard = new DashboardWindow(connection, this);
+        service = new ServiceControl(connection, dashboard::stage);
+        if (!noTray && screenshotTour == null) {
+            tray = AwtTrayMenuController.install(connection.model().trayStateProperty(), this);
+        }
+        if (tray.isPresent()) {
+            Platform.setImplicitExit(false);
+            AwtTrayMenuController t = tray.get();
+            new HealthNotifier(connection.model().trayStateProperty(), t::notify);
+        } else {
+            // no tray host (some Linux desktops): the dashboard is the main window and closing it quits
+            dashboard.stage().setOnCloseRequest(e -> quit());
+            new HealthNotifier(connection.model().trayStateProperty(), n -> {
+                if (dashboard.stage().isShowing()) {
+                    DesktopNotifications.show(n);
+                }
+            });
+            dashboard.show();
+        }
+        connection.start();
+        if (screenshotTour != null) {
+            new ScreenshotTour(this, Path.of(screenshotTour)).run();
+        }
+    }
+
+    DaemonConnection connection() {
+        return connection;
+    }
+
+    public DashboardWindow dashboard() {
+        return dashboard;
+    }
+
+    @Override
+    public void openDashboard() {
+        dashboard.show();
+    }
+
+    @Override
+    public void startService() {
+        service.start();
+    }
+
+    @Override
+    public void stopService() {
+        service.stop();
+    }
+
+    @Override
+    public void restartService() {
+        service.restart();
+    }
+
+    @Override
+    public void installService() {
+        new InstallServiceDialog(connection, dashboard.stage().isShowing() ? dashboard.stage() : null).show();
+    }
+
+    @Override
+    public void uninstallService() {
+        service.uninstall();
+    }
+
+    @Override
+    public void openCertificateWizard() {
+        certificateWizard().show();
+    }
+
+    CertificateWizard certificateWizard() {
+        return new CertificateWizard(connection, dashboard.stage().isShowing() ? dashboard.stage() : null);
+    }
+
+    @Override
+    public void openExtensionInstaller() {
+        extensionInstaller().show();
+    }
+
+    ExtensionInstaller extensionInstaller() {
+        return new ExtensionInstaller(connection, dashboard.stage().isShowing() ? dashboard.stage() : null);
+    }
+
+    @Override
+    public void startBundledDaemon() {
+        Optional<Path> launcher = BundledDaemon.find();
+        if (launcher.isEmpty()) {
+            Alert a = new Alert(Alert.AlertType.ERROR, "No steep-repl daemon launcher was found next to the tray or on PATH. "
+                    + "Install steep-repl, or set STEEP_REPL_DAEMON to its bin/steep-repl.");
+            a.initOwner(dashboard.stage());
+            a.setHeaderText("Cannot start the daemon");
+            a.show();
+            return;
+        }
+        Path log = Path.of(System.getProperty("java.io.tmpdir"), "steep-repl-tray-daemon.log");
+        try {
+            BundledDaemon.start(launcher.get(), log);
+            connection.model().linkMessageProperty().set("Started " + launcher.get() + " run --user (log: " + log + "); connecting…");
+            connection.reconnectNow();
+        } catch (java.io.IOException e) {
+            Alert a = new Alert(Alert.AlertType.ERROR, launcher.get() + ": " + e.getMessage());
+            a.initOwner(dashboard.stage());
+            a.setHeaderText("Cannot start the daemon");
+            a.show();
+        }
+    }
+
+    @Override
+    public void quit() {
+        tray.ifPresent(AwtTrayMenuController::remove);
+        if (connection != null) {
+            connection.close();
+        }
+        Platform.exit();
+    }
+
+    void stopped() {
+        if (connection != null) {
+            connection.close();
+        }
+        // the AWT event thread (tray) would keep the JVM alive
+        if (tray.isPresent()) {
+            Runtime.getRuntime().halt(0);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.steep.repl.tray;
+
+import io.steep.repl.ipc.IpcErrorCode;
+import io.steep.repl.tray.testing.FakeDaemon;
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxRobot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ServiceUiTest extends UiTestBase {
+
+    @Test
+    void installingASystemServiceWithoutRightsShowsTheDaemonsErrorAndTheFix(FxRobot robot) {
+        waitText(robot, "#daemonVersion", "0.1.0");
+        robot.clickOn("#installService");
+        robot.clickOn("#confirmInstallService");
+        waitText(robot, "#serviceOutcome", "Install failed (PERMISSION_DENIED): installing a system service needs root");
+        assertThat(text(robot, "#serviceOutcome")).contains("sudo steep-repl service install");
+        assertThat(daemon.last("service.install").params().path("mode").asText()).isEqualTo("system");
+
+        robot.clickOn("#modeUser");
+        robot.clickOn("#confirmInstallService");
+        waitText(robot, "#serviceOutcome", "Installed as steep-repl.service (systemd --user).");
+    }
+
+    @Test
+    void startStopRestartAreIpcCallsAndErrorsAreShown(FxRobot robot) {
+        waitText(robot, "#daemonVersion", "0.1.0");
+        robot.clickOn("#restartService");
+        waitFx("restart called", () -> daemon.count("service.restart") == 1);
+        robot.clickOn("#stopService");
+        robot.clickOn("OK"); // the confirmation
+        waitFx("stop called", () -> daemon.count("service.stop") == 1);
+
+        daemon.on("service.start", FakeDaemon.fail(IpcErrorCode.PERMISSION_DENIED, "starting steep-repl.service needs root (polkit refused)"));
+        robot.clickOn("#startService");
+        waitText(robot, "#errorText", "starting steep-repl.service needs root (polkit refused)");
+        assertThat(text(robot, "#errorText")).contains("elevated rights");
+    }
+
+    @Test
+    void uninstallAsksFirstAndShowsTheDaemonsError(FxRobot robot) {
+        daemon.on("service.uninstall", FakeDaemon.fail(IpcErrorCode.NOT_IMPLEMENTED, "service.uninstall is not available in this build of steep-repl yet"));
+        waitText(robot, "#daemonVersion", "0.1.0");
+        robot.clickOn("#uninstallService");
+        robot.clickOn("OK");
+        waitText(robot, "#errorText", "service.uninstall is not available in this build of steep-repl yet");
+        assertThat(text(robot, "#errorText")).contains("does not offer this action yet");
+        assertThat(daemon.count("service.uninstall")).isEqualTo(1);
+    }
+
+    @Test
+    void stoppingCanBeCancelled(FxRobot robot) {
+        waitText(robot, "#daemonVersion", "0.1.0");
+        robot.clickOn("#stopService");
+        robot.clickOn("Cancel");
+        robot.clickOn("#restartService"); // something that surely reaches the daemon after the cancel
+        waitFx("restart called", () -> daemon.count("service.restart") == 1);
+        assertThat(daemon.count("service.stop")).isZero();
+    }
+}
