@@ -42,7 +42,7 @@ public final class EmbeddedPgServer implements PgServer {
             if (Files.exists(dataDir)) {
                 deleteTree(dataDir);
             }
-            this.pg = builder(0, true).start();
+            this.pg = builder(0).start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start embedded PostgreSQL in " + baseDir, e);
         }
@@ -63,11 +63,18 @@ public final class EmbeddedPgServer implements PgServer {
         return new EmbeddedPgServer(baseDir, new JarPgBinaryResolver(binariesJar), false);
     }
 
-    private EmbeddedPostgres.Builder builder(int fixedPort, boolean clean) {
+    /**
+     * Never lets zonky clean the data directory: it would delete it on stop and a restart would bring up an
+     * empty cluster. The directory is wiped once, before the first start, instead. synchronous_commit stays on,
+     * so an IMMEDIATE stop (a killed server, not a crashed OS) loses no committed transaction; fsync stays off
+     * (zonky's -F) because a test server need not survive an OS crash and fsync makes every stop slow.
+     */
+    private EmbeddedPostgres.Builder builder(int fixedPort) {
         EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
                 .setOverrideWorkingDirectory(workDir.toFile())
                 .setDataDirectory(dataDir.toFile())
-                .setCleanDataDirectory(clean)
+                .setCleanDataDirectory(false)
+                .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setLocaleConfig("locale", "C")
@@ -136,6 +143,20 @@ public final class EmbeddedPgServer implements PgServer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // zonky's pg_ctl stop gives up after a few seconds; a restart must not race a shutdown still running
+        Path pid = dataDir.resolve("postmaster.pid");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Files.exists(pid)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("PostgreSQL did not stop within 60 s (" + pid + " still exists)");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
         pg = null;
     }
 
@@ -145,7 +166,7 @@ public final class EmbeddedPgServer implements PgServer {
             return;
         }
         try {
-            pg = builder(port, false).start();
+            pg = builder(port).start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not restart embedded PostgreSQL on port " + port, e);
         }

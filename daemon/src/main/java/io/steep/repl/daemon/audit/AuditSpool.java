@@ -1,0 +1,189 @@
+package io.steep.repl.daemon.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The durable queue between "an event happened" and "it is a row in audit_log". Every event is appended here
+ * first (one JSON line, fsynced) and only then written to PostgreSQL, so an event survives a PostgreSQL outage
+ * and a daemon crash alike.
+ *
+ * <p>Two files in the spool directory: {@code audit.jsonl} (append-only events) and {@code audit.offset} (how
+ * many bytes of it are known to be in the database, replaced atomically and fsynced). Events after the offset
+ * are pending and are delivered in file order. The only window for a duplicate — the row committed, the offset
+ * not yet written — is closed by the writer, which checks for the event's id before inserting.
+ *
+ * <p>When everything is delivered the files are reset so the spool does not grow forever. A torn last line (a
+ * crash in the middle of an append, never acknowledged to the caller) is cut off when the spool is opened.
+ */
+public final class AuditSpool implements AutoCloseable {
+
+    static final String LOG = "audit.jsonl";
+    static final String OFFSET = "audit.offset";
+    private static final long RESET_THRESHOLD = 0; // reset as soon as all is delivered: the file stays tiny
+
+    private final Path dir;
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private FileChannel log;
+    private long committed;
+    private long size;
+    private int pendingCount;
+
+    /** A pending event and the file position just after it (the offset to commit once it is delivered). */
+    public record Pending(AuditEvent event, long end) {
+    }
+
+    public AuditSpool(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+        log = FileChannel.open(dir.resolve(LOG), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        size = log.size();
+        committed = readOffset();
+        if (committed > size) {
+            // the log was reset after everything was delivered, but the crash came before the offset followed
+            committed = size;
+        }
+        cutTornTail();
+        pendingCount = readPending(Integer.MAX_VALUE).size();
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Appends and fsyncs. When this returns the event is durable. */
+    public synchronized void append(AuditEvent event) throws IOException {
+        byte[] line = (json.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.wrap(line);
+        log.position(size);
+        while (buf.hasRemaining()) {
+            log.write(buf);
+        }
+        log.force(false);
+        size += line.length;
+        pendingCount++;
+    }
+
+    /** Up to {@code max} undelivered events, oldest first. */
+    public synchronized List<Pending> readPending(int max) throws IOException {
+        List<Pending> out = new ArrayList<>();
+        if (committed >= size) {
+            return out;
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size - committed, Integer.MAX_VALUE - 8));
+        log.read(buf, committed);
+        byte[] bytes = buf.array();
+        int start = 0;
+        for (int i = 0; i < buf.position() && out.size() < max; i++) {
+            if (bytes[i] == '\n') {
+                String line = new String(bytes, start, i - start, StandardCharsets.UTF_8);
+                out.add(new Pending(json.readValue(line, AuditEvent.class), committed + i + 1));
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+
+    /** Records that everything up to {@code end} is in the database (durably, before returning). */
+    public synchronized void commit(long end, int events) throws IOException {
+        writeOffset(end);
+        committed = end;
+        pendingCount = Math.max(0, pendingCount - events);
+        if (committed == size && size > RESET_THRESHOLD) {
+            // Order matters for crash safety: truncate first; a crash before the offset is rewritten leaves
+            // offset > size, which the constructor reads as "all delivered".
+            log.truncate(0);
+            log.force(true);
+            size = 0;
+            writeOffset(0);
+            committed = 0;
+        }
+    }
+
+    /** Events appended but not yet in the database. */
+    public synchronized int depth() {
+        return pendingCount;
+    }
+
+    private void cutTornTail() throws IOException {
+        if (size == 0) {
+            return;
+        }
+        long scanFrom = Math.max(committed, 0);
+        ByteBuffer buf = ByteBuffer.allocate((int) (size - scanFrom));
+        log.read(buf, scanFrom);
+        byte[] b = buf.array();
+        int lastNewline = -1;
+        for (int i = b.length - 1; i >= 0; i--) {
+            if (b[i] == '\n') {
+                lastNewline = i;
+                break;
+            }
+        }
+        long goodEnd = scanFrom + lastNewline + 1;
+        if (goodEnd < size) {
+            org.slf4j.LoggerFactory.getLogger(AuditSpool.class).warn(
+                    "audit spool {}: dropping {} bytes of an incomplete last line (written during a crash, never acknowledged)",
+                    dir.resolve(LOG), size - goodEnd);
+            log.truncate(goodEnd);
+            log.force(true);
+            size = goodEnd;
+        }
+    }
+
+    private long readOffset() throws IOException {
+        Path f = dir.resolve(OFFSET);
+        if (!Files.exists(f)) {
+            return 0;
+        }
+        String s = Files.readString(f, StandardCharsets.US_ASCII).strip();
+        try {
+            return s.isEmpty() ? 0 : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            // Replaying from 0 is safe (the writer skips events already in the database); losing events is not.
+            org.slf4j.LoggerFactory.getLogger(AuditSpool.class).warn("audit spool offset {} unreadable ({}); replaying the whole spool", f, s);
+            return 0;
+        }
+    }
+
+    private void writeOffset(long value) throws IOException {
+        Path tmp = dir.resolve(OFFSET + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(Long.toString(value).getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+        Files.move(tmp, dir.resolve(OFFSET), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory();
+    }
+
+    private void fsyncDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Windows cannot open a directory as a channel; NTFS's rename is journaled anyway.
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            log.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.steep.repl.daemon.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.steep.repl.daemon.db.Database;
+import io.steep.repl.daemon.lifecycle.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Writes the daemon's own audit events. {@link #record} makes an event durable in the local {@link AuditSpool}
+ * and returns; a delivery thread moves spooled events into {@code steep_repl.audit_log} in order whenever
+ * PostgreSQL is ready, so nothing is lost while it is down and nothing is written twice after it comes back.
+ */
+public final class AuditWriter implements Component {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditWriter.class);
+    private static final int BATCH = 100;
+    private static final String EXISTS = "SELECT 1 FROM steep_repl.audit_log WHERE occurred_at = ? AND action = ? "
+            + "AND new_value->>'event_id' = ?";
+    private static final String INSERT = "INSERT INTO steep_repl.audit_log "
+            + "(occurred_at, action, actor, target_type, target_id, new_value, success, error_message) "
+            + "VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?)";
+
+    private final Path spoolDir;
+    private final Database database;
+    private final MeterRegistry meters;
+    private final ObjectMapper json = new ObjectMapper();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private AuditSpool spool;
+    private volatile boolean running;
+    private Thread delivery;
+    private volatile String lastProblem = "";
+
+    public AuditWriter(Path spoolDir, Database database, MeterRegistry meters) {
+        this.spoolDir = spoolDir;
+        this.database = database;
+        this.meters = meters;
+    }
+
+    @Override
+    public String name() {
+        return "audit";
+    }
+
+    @Override
+    public void start() throws IOException {
+        try {
+            spool = new AuditSpool(spoolDir);
+        } catch (IOException e) {
+            throw new IOException("audit spool directory " + spoolDir + " is not usable: " + e.getMessage()
+                    + " (set repl.audit.spool_dir to a writable directory)", e);
+        }
+        if (spool.depth() > 0) {
+            log.info("audit spool {} holds {} undelivered event(s); they are written once PostgreSQL is ready", spoolDir, spool.depth());
+        }
+        if (meters != null) {
+            Gauge.builder("steep_repl_audit_spool_depth", this, AuditWriter::depth)
+                    .description("Audit events waiting in the local spool for PostgreSQL").register(meters);
+        }
+        database.addListener(s -> {
+            if (s.ready()) {
+                wake();
+            }
+        });
+        running = true;
+        delivery = Thread.ofVirtual().name("audit-delivery").start(this::deliveryLoop);
+    }
+
+    /**
+     * Durably records {@code event}. Returns once it is on disk; the database row follows as soon as PostgreSQL
+     * is ready. Fails only when the spool itself cannot be written (disk full, permissions), which is logged.
+     */
+    public void record(AuditEvent event) {
+        try {
+            spool.append(event);
+        } catch (IOException e) {
+            log.error("could not spool audit event {} {}: {}", event.action(), event.eventId(), e.getMessage());
+            return;
+        }
+        wake();
+    }
+
+    /** Events not yet in the database. */
+    public int depth() {
+        AuditSpool s = spool;
+        return s == null ? 0 : s.depth();
+    }
+
+    /** Delivers what can be delivered now, waiting at most {@code timeout}; true if the spool is empty. */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (depth() > 0 && System.nanoTime() < deadline) {
+            if (!database.status().ready()) {
+                return false;
+            }
+            wake();
+            Thread.sleep(20);
+        }
+        return depth() == 0;
+    }
+
+    private void wake() {
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deliveryLoop() {
+        while (running) {
+            if (database.status().ready() && depth() > 0) {
+                try {
+                    deliverPending();
+                    lastProblem = "";
+                } catch (SQLException | IOException | RuntimeException e) {
+                    String problem = e.getMessage();
+                    if (!problem.equals(lastProblem)) {
+                        log.warn("audit events stay in the spool ({} pending) until PostgreSQL accepts them: {}", depth(), problem);
+                        lastProblem = problem;
+                    }
+                    database.probeSoon();
+                }
+            }
+            lock.lock();
+            try {
+                if (running && (depth() == 0 || !database.status().ready() || !lastProblem.isEmpty())) {
+                    work.await(1, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Moves pending events into audit_log in order, one transaction per batch, committing the spool offset after each batch. */
+    private void deliverPending() throws SQLException, IOException {
+        List<AuditSpool.Pending> pending;
+        while (!(pending = spool.readPending(BATCH)).isEmpty()) {
+            try (Connection c = database.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement exists = c.prepareStatement(EXISTS); PreparedStatement insert = c.prepareStatement(INSERT)) {
+                    for (AuditSpool.Pending p : pending) {
+                        AuditEvent e = p.event();
+                        Timestamp at = Timestamp.from(e.occurredAt());
+                        exists.setTimestamp(1, at);
+                        exists.setString(2, e.action());
+                        exists.setString(3, e.eventId().toString());
+                        boolean already;
+                        try (ResultSet rs = exists.executeQuery()) {
+                            already = rs.next();
+                        }
+                        if (!already) {
+                            insert.setTimestamp(1, at);
+                            insert.setString(2, e.action());
+                            insert.setString(3, e.actor());
+                            insert.setString(4, e.targetType());
+                            insert.setString(5, e.targetId());
+                            insert.setString(6, newValue(e));
+                            insert.setBoolean(7, e.success());
+                            insert.setString(8, e.errorMessage());
+                            insert.executeUpdate();
+                        }
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException ex) {
+                    c.rollback();
+                    throw ex;
+                }
+            }
+            // The rows are committed; a crash before this line only means the id check above skips them next time.
+            spool.commit(pending.getLast().end(), pending.size());
+        }
+    }
+
+    private String newValue(AuditEvent e) throws IOException {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("event_id", e.eventId().toString());
+        value.putAll(e.details());
+        return json.writeValueAsString(value);
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        running = false;
+        wake();
+        if (delivery != null) {
+            delivery.join(Duration.ofSeconds(10));
+        }
+        if (spool != null) {
+            if (spool.depth() > 0) {
+                log.info("{} audit event(s) stay in the spool {} and are written after the next start", spool.depth(), spoolDir);
+            }
+            spool.close();
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.steep.repl.daemon.cli;
+
+import io.steep.repl.daemon.config.ConfigException;
+import io.steep.repl.daemon.config.ConfigLoader;
+import io.steep.repl.daemon.config.DaemonConfig;
+import io.steep.repl.daemon.config.PlatformPaths;
+import io.steep.repl.daemon.db.Backoff;
+import io.steep.repl.daemon.embedded.DevConfig;
+import io.steep.repl.daemon.embedded.EmbeddedPostgresServer;
+import io.steep.repl.daemon.lifecycle.Component;
+import io.steep.repl.daemon.lifecycle.Daemon;
+import io.steep.repl.daemon.lifecycle.StartupException;
+import io.steep.repl.daemon.logging.LoggingSetup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code steep-repl run}: the daemon in the foreground, until SIGTERM/SIGINT (or the Windows service stop).
+ * Graceful shutdown runs in a JVM shutdown hook — the one path all of those take — and ends the process with
+ * exit code 0 after a clean stop.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the daemon in the foreground (what systemd, launchd and the Windows service start).")
+final class RunCommand implements Callable<Integer> {
+
+    @ParentCommand
+    SteepReplCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--debug", description = "log at DEBUG level, libraries included")
+    boolean debug;
+
+    @Option(names = "--embedded-postgres", description = "developer main job: run an embedded PostgreSQL 18 in your data "
+            + "directory, install the extension, create a development config if none exists, and run against it")
+    boolean embeddedPostgres;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        // The main job is a developer's own daemon: user-mode paths even when run as root.
+        ConfigLoader loader = embeddedPostgres
+                ? new ConfigLoader(PlatformPaths.current(), System.getenv(), false) : ConfigLoader.forThisProcess();
+        Path file = loader.locate(root.config());
+        if (embeddedPostgres) {
+            try {
+                if (DevConfig.writeIfMissing(file, DevConfig.nodeIdFrom(DevConfig.hostname()))) {
+                    out.println("Created a development config at " + file);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                err.println("steep-repl: cannot write a development config at " + file + ": " + e.getMessage());
+                err.flush();
+                return ExitCodes.ERROR;
+            }
+        }
+        DaemonConfig config;
+        try {
+            config = loader.load(file, true);
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> err.println("steep-repl: " + p));
+            err.println("steep-repl: configuration refused; nothing was started");
+            err.flush();
+            return ExitCodes.ERROR;
+        }
+        try {
+            LoggingSetup.configure(config.logging().level(), config.logging().file(), debug, PlatformPaths.Os.current(), System.getenv());
+        } catch (IllegalStateException e) {
+            err.println("steep-repl: " + e.getMessage());
+            err.flush();
+            return ExitCodes.ERROR;
+        }
+
+        EmbeddedPostgresServer embedded = embeddedPostgres
+                ? new EmbeddedPostgresServer(loader.paths().dataDir(false).resolve("embedded-pg"), config) : null;
+        List<Component> first = embedded == null ? List.of() : List.of(embedded);
+        Daemon daemon = new Daemon(config, Backoff.DEFAULT, first, List.of());
+
+        // Registered before start so a SIGTERM during start-up still ends in an orderly stop.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Boolean clean = daemon.stopIfRunning();
+            if (clean != null) {
+                LoggingSetup.shutdown();
+                // SIGTERM would otherwise end the JVM with 143: a graceful stop is a successful exit.
+                Runtime.getRuntime().halt(clean ? ExitCodes.OK : ExitCodes.ERROR);
+            }
+        }, "steep-repl-shutdown"));
+
+        try {
+            daemon.start();
+        } catch (StartupException e) {
+            err.println("steep-repl: cannot start: " + e.getMessage());
+            err.flush();
+            LoggingSetup.shutdown();
+            return ExitCodes.ERROR;
+        }
+        if (embedded != null) {
+            banner(out, config, embedded, file, daemon);
+        }
+        new CountDownLatch(1).await(); // until the shutdown hook ends the process
+        return ExitCodes.OK;
+    }
+
+    private static void banner(PrintWriter out, DaemonConfig config, EmbeddedPostgresServer embedded, Path file, Daemon daemon) {
+        var pg = config.postgresql();
+        out.println();
+        out.println("steep-repl is running against an embedded PostgreSQL 18 (data: " + embedded.dataDirectory() + ")");
+        if (daemon.http() != null) {
+            String host = config.http().bind().equals("0.0.0.0") ? "127.0.0.1" : config.http().bind();
+            out.println("  health: http://" + host + ":" + daemon.http().port() + "/health");
+        }
+        out.println("  IPC:    " + (config.ipc().enabled() ? config.ipc().path() : "disabled"));
+        out.println("  psql:   psql \"host=" + pg.host() + " port=" + pg.port() + " user=" + pg.user() + " dbname=" + pg.database() + "\"");
+        out.println("  config: " + file);
+        out.println("Stop with Ctrl+C.");
+        out.flush();
+    }
+}

@@ -1,0 +1,304 @@
+package io.steep.repl.daemon.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.steep.repl.daemon.config.DaemonConfig;
+import io.steep.repl.daemon.config.PasswordCommand;
+import io.steep.repl.daemon.lifecycle.Component;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * The daemon's PostgreSQL: a HikariCP pool over pgjdbc, and a monitor (one virtual thread) that probes the
+ * server about once a second. The monitor is the single source of {@link PgStatus}: health endpoints read its
+ * snapshot, so a burst of probes never becomes a burst of queries, and the status is current even when nobody
+ * asks. While the server is away it retries forever with capped exponential backoff and jitter — bad
+ * credentials included, since a DBA may be fixing them — and the pool reconnects on its own.
+ *
+ * <p>Starting never waits for the server: the daemon comes up, reports "connecting", and gets to work once
+ * PostgreSQL answers.
+ */
+public final class Database implements Component {
+
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    public static final int MIN_SERVER_VERSION_NUM = 180000;
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
+    private final DaemonConfig.Postgres settings;
+    private final String actor;
+    private final MeterRegistry meters;
+    private final Backoff backoff;
+    private final List<Consumer<PgStatus>> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private volatile PgStatus status = PgStatus.initial();
+    private volatile boolean running;
+    private volatile String lastLoggedProblem = "";
+    private HikariDataSource pool;
+    private ActorDataSource physical;
+    private Thread monitor;
+
+    public Database(DaemonConfig config, MeterRegistry meters, Backoff backoff) {
+        this.settings = config.postgresql();
+        this.actor = config.actor();
+        this.meters = meters;
+        this.backoff = backoff;
+    }
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public void start() {
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setServerNames(new String[] {settings.host()});
+        pg.setPortNumbers(new int[] {settings.port()});
+        pg.setDatabaseName(settings.database());
+        pg.setUser(settings.user());
+        if (!settings.password().isEmpty()) {
+            pg.setPassword(settings.password());
+        }
+        pg.setSslMode(settings.sslmode());
+        pg.setApplicationName("steep-repl");
+        pg.setConnectTimeout(5);
+        pg.setLoginTimeout(10);
+        pg.setTcpKeepAlive(true);
+        physical = new ActorDataSource(pg, actor);
+
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("steep-repl");
+        hc.setDataSource(physical);
+        hc.setMaximumPoolSize(settings.poolSize());
+        hc.setMinimumIdle(1);
+        hc.setConnectionTimeout(3_000);
+        hc.setValidationTimeout(1_000);
+        hc.setInitializationFailTimeout(-1); // never block start-up on the server
+        hc.setKeepaliveTime(60_000);
+        hc.setMaxLifetime(30 * 60_000);
+        if (meters != null) {
+            hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+        }
+        pool = new HikariDataSource(hc);
+        running = true;
+        monitor = Thread.ofVirtual().name("pg-monitor").start(this::monitorLoop);
+    }
+
+    /** The pool. Connections carry {@code application_name=steep-repl} and {@code steep_repl.actor}. */
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public PgStatus status() {
+        return status;
+    }
+
+    /** Called from the monitor thread whenever the state changes (not on every probe). */
+    public void addListener(Consumer<PgStatus> listener) {
+        listeners.add(listener);
+    }
+
+    /** Asks the monitor to probe now instead of at its next scheduled time. */
+    public void probeSoon() {
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the server is READY, for tests and the embedded main job. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!status.ready()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    public String describeTarget() {
+        return settings.user() + "@" + settings.host() + ":" + settings.port() + "/" + settings.database();
+    }
+
+    private void monitorLoop() {
+        int failures = 0;
+        boolean needPassword = !settings.passwordCommand().isEmpty() && settings.password().isEmpty();
+        while (running) {
+            Duration next;
+            try {
+                if (needPassword) {
+                    physical.setPassword(PasswordCommand.run(settings.passwordCommand(), PasswordCommand.DEFAULT_TIMEOUT));
+                    needPassword = false;
+                }
+                probe();
+                failures = 0;
+                next = PROBE_INTERVAL;
+            } catch (PasswordCommand.Failure e) {
+                next = backoff.delay(failures++);
+                fail(e.getMessage() + "; retrying in " + seconds(next));
+            } catch (SQLException e) {
+                next = backoff.delay(failures++);
+                boolean authFailure = isAuthFailure(e);
+                if (authFailure && !settings.passwordCommand().isEmpty() && settings.password().isEmpty()) {
+                    needPassword = true; // the helper may hand out a fixed password next time
+                }
+                fail(explain(e, authFailure) + "; retrying in " + seconds(next));
+            } catch (RuntimeException e) {
+                next = backoff.delay(failures++);
+                fail("unexpected error while checking PostgreSQL: " + e + "; retrying in " + seconds(next));
+            }
+            sleep(next);
+        }
+    }
+
+    private void probe() throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            long t0 = System.nanoTime();
+            try (ResultSet rs = s.executeQuery("SELECT current_setting('server_version'), current_setting('server_version_num')::int, "
+                    + "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'steep_repl')")) {
+                rs.next();
+                long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                String version = rs.getString(1).split(" ")[0];
+                int versionNum = rs.getInt(2);
+                Optional<String> ext = Optional.ofNullable(rs.getString(3));
+                if (versionNum < MIN_SERVER_VERSION_NUM) {
+                    update(PgStatus.State.UNSUPPORTED_VERSION, Optional.of(version), versionNum, latency,
+                            "PostgreSQL 18 or later is required for replication, the server is " + version
+                                    + "; replication features stay off until it is upgraded", ext);
+                } else if (ext.isEmpty()) {
+                    update(PgStatus.State.EXTENSION_MISSING, Optional.of(version), versionNum, latency,
+                            "extension steep_repl is not installed in database \"" + settings.database()
+                                    + "\": install the steep-repl extension files on the server, then run "
+                                    + "CREATE EXTENSION steep_repl; as a superuser in that database", ext);
+                } else {
+                    update(PgStatus.State.READY, Optional.of(version), versionNum, latency, null, ext);
+                }
+            }
+        }
+    }
+
+    private void fail(String message) {
+        PgStatus old = status;
+        update(PgStatus.State.DISCONNECTED, old.serverVersion(), old.serverVersionNum(), -1, message, old.extensionVersion());
+    }
+
+    private void update(PgStatus.State state, Optional<String> version, int versionNum, long latency, String error,
+                        Optional<String> ext) {
+        PgStatus old = status;
+        Instant now = Instant.now();
+        boolean changed = old.state() != state;
+        status = new PgStatus(state, version, versionNum, latency, Optional.ofNullable(error), ext, now, changed ? now : old.since());
+        // One log line per distinct problem, not one per retry: the retry suffix is not part of the identity.
+        String problem = error == null ? "" : error.replaceAll("; retrying in .*$", "");
+        if (!problem.equals(lastLoggedProblem) || changed) {
+            if (state == PgStatus.State.READY) {
+                log.info("PostgreSQL {} ready: server {} with steep_repl {}", describeTarget(), version.orElse("?"), ext.orElse("?"));
+            } else if (state == PgStatus.State.UNSUPPORTED_VERSION || state == PgStatus.State.EXTENSION_MISSING) {
+                log.error("PostgreSQL {}: {}", describeTarget(), error);
+            } else {
+                log.warn("PostgreSQL {} unreachable: {}", describeTarget(), error);
+            }
+            lastLoggedProblem = problem;
+        }
+        if (changed) {
+            for (Consumer<PgStatus> l : listeners) {
+                try {
+                    l.accept(status);
+                } catch (RuntimeException e) {
+                    log.warn("PostgreSQL status listener failed", e);
+                }
+            }
+        }
+    }
+
+    static boolean isAuthFailure(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("28")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String explain(SQLException e, boolean authFailure) {
+        String root = rootMessage(e);
+        if (authFailure) {
+            return "PostgreSQL refused the credentials of user \"" + settings.user() + "\" (" + root
+                    + "): fix the password (PGPASSWORD, password_command or ~/.pgpass) or pg_hba.conf";
+        }
+        return root;
+    }
+
+    /**
+     * The most useful words in an exception chain: the deepest SQLException (pgjdbc's own explanation rather than
+     * Hikari's "request timed out"), plus the underlying cause when it adds something ("Connection refused").
+     */
+    static String rootMessage(Throwable e) {
+        String sql = null;
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException && t.getMessage() != null) {
+                sql = t.getMessage().strip();
+            }
+            root = t;
+        }
+        String rootText = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().strip();
+        if (sql == null) {
+            return rootText;
+        }
+        return root instanceof SQLException || sql.contains(rootText) ? sql : sql + " (" + rootText + ")";
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+    }
+
+    private void sleep(Duration d) {
+        lock.lock();
+        try {
+            if (running) {
+                wake.await(d.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        running = false;
+        probeSoon();
+        if (monitor != null) {
+            monitor.join(Duration.ofSeconds(10));
+        }
+        if (pool != null) {
+            pool.close();
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.steep.repl.daemon.lifecycle;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.steep.repl.daemon.Version;
+import io.steep.repl.daemon.audit.AuditEvent;
+import io.steep.repl.daemon.audit.AuditPruner;
+import io.steep.repl.daemon.audit.AuditSpool;
+import io.steep.repl.daemon.audit.AuditWriter;
+import io.steep.repl.daemon.config.DaemonConfig;
+import io.steep.repl.daemon.db.Backoff;
+import io.steep.repl.daemon.db.Database;
+import io.steep.repl.daemon.health.HealthRegistry;
+import io.steep.repl.daemon.health.HttpHealthServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The daemon: takes the single-instance lock, builds the {@link DaemonContext}, and starts the components in
+ * this order (stopped in reverse):
+ * <ol>
+ *   <li>components given by the caller to run first (the embedded PostgreSQL of the developer main job)</li>
+ *   <li>{@code postgresql} — pool + monitor; never waits for the server</li>
+ *   <li>{@code audit} — spool + delivery; {@code audit-retention}</li>
+ *   <li>servers: IPC, gRPC (added by their issues) and any extra components</li>
+ *   <li>{@code http} — last, so /ready never answers before everything behind it exists</li>
+ * </ol>
+ * Then {@code daemon.started} is audited. {@link #stop()} audits {@code daemon.stopped}, gives the audit
+ * writer a few seconds to deliver it, and stops everything newest first.
+ */
+public final class Daemon {
+
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    static final Duration AUDIT_FLUSH_ON_STOP = Duration.ofSeconds(5);
+
+    private final DaemonConfig config;
+    private final Backoff backoff;
+    private final List<Component> first;
+    private final List<Function<DaemonContext, Component>> extra;
+    private InstanceLock lock;
+    private ComponentStack stack;
+    private DaemonContext ctx;
+    private HttpHealthServer http;
+    private JvmGcMetrics gcMetrics;
+    private boolean stopped;
+    private boolean started;
+
+    /**
+     * @param first components started before the database (and stopped after it)
+     * @param extra further components built from the context, started after the built-in servers, before HTTP
+     */
+    public Daemon(DaemonConfig config, Backoff backoff, List<Component> first, List<Function<DaemonContext, Component>> extra) {
+        this.config = config;
+        this.backoff = backoff;
+        this.first = List.copyOf(first);
+        this.extra = List.copyOf(extra);
+    }
+
+    public Daemon(DaemonConfig config) {
+        this(config, Backoff.DEFAULT, List.of(), List.of());
+    }
+
+    public synchronized DaemonContext start() throws StartupException {
+        lock = InstanceLock.acquire(config.audit().spoolDir());
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ClassLoaderMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+        new FileDescriptorMetrics().bindTo(meters);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(meters);
+
+        Database database = new Database(config, meters, backoff);
+        AuditWriter audit = new AuditWriter(config.audit().spoolDir(), database, meters);
+        HealthRegistry health = new HealthRegistry(config, database, meters);
+        ctx = new DaemonContext(config, database, audit, health, meters, Instant.now(), Version.current());
+
+        List<Component> order = new ArrayList<>(first);
+        order.add(database);
+        order.add(audit);
+        order.add(new AuditPruner(database, config.audit().retention()));
+        // Servers, in start order — one line each, e.g.: order.add(new IpcServer(ctx)); order.add(new GrpcServer(ctx));
+        for (Function<DaemonContext, Component> f : extra) {
+            order.add(f.apply(ctx));
+        }
+        if (config.http().enabled()) {
+            http = new HttpHealthServer(ctx);
+            order.add(http);
+        }
+        stack = new ComponentStack(order);
+        try {
+            stack.start();
+        } catch (StartupException e) {
+            spoolStartFailure(e.getMessage());
+            closeQuietly();
+            throw e;
+        }
+        started = true;
+        ctx.audit("daemon.started", "node", config.nodeId(), facts());
+        log.info("steep-repl {} started as node {} (pid {})", ctx.version(), config.nodeId(), ProcessHandle.current().pid());
+        return ctx;
+    }
+
+    public synchronized DaemonContext context() {
+        return ctx;
+    }
+
+    /** The HTTP server, or null when {@code http.enabled} is false. */
+    public synchronized HttpHealthServer http() {
+        return http;
+    }
+
+    /**
+     * For the shutdown hook: waits for a start in progress, then stops if the daemon is running.
+     * @return null when it was not running (start failed or never called), else whether the stop was clean
+     */
+    public synchronized Boolean stopIfRunning() {
+        if (stack == null || stopped || !started) {
+            return null;
+        }
+        return stop();
+    }
+
+    /** Graceful stop; returns false if some component did not stop cleanly. Idempotent. */
+    public synchronized boolean stop() {
+        if (stopped || !started) {
+            return true;
+        }
+        stopped = true;
+        log.info("steep-repl stopping");
+        ctx.audit("daemon.stopped", "node", config.nodeId(), facts());
+        try {
+            if (!ctx.audit().flush(AUDIT_FLUSH_ON_STOP)) {
+                log.info("PostgreSQL is not reachable: daemon.stopped stays in the audit spool until the next start");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boolean clean = stack.stop();
+        closeQuietly();
+        log.info("steep-repl stopped");
+        return clean;
+    }
+
+    private Map<String, Object> facts() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", ctx.version());
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("uptime_seconds", ctx.uptime().toSeconds());
+        return m;
+    }
+
+    /** The audit writer may already be stopped; the spool is still ours (we hold the lock), so the failure goes there. */
+    private void spoolStartFailure(String message) {
+        try (AuditSpool spool = new AuditSpool(config.audit().spoolDir())) {
+            spool.append(AuditEvent.failure("daemon.start_failed", config.actor(), "node", config.nodeId(),
+                    Map.of("version", Version.current(), "pid", ProcessHandle.current().pid()), message));
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not spool the start failure: {}", e.getMessage());
+        }
+    }
+
+    private void closeQuietly() {
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
+        if (ctx != null) {
+            ctx.meters().close();
+        }
+        try {
+            if (lock != null) {
+                lock.close();
+            }
+        } catch (IOException e) {
+            log.debug("lock release", e);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.steep.repl.daemon.audit;
+
+import io.steep.repl.daemon.Outage;
+import io.steep.repl.daemon.TestConfigs;
+import io.steep.repl.daemon.config.DaemonConfig;
+import io.steep.repl.daemon.db.Backoff;
+import io.steep.repl.daemon.db.Database;
+import io.steep.repl.testing.PgServer;
+import io.steep.repl.testing.RealPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(RealPostgres.class)
+class AuditWriterTest {
+
+    static final Backoff FAST = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+
+    @TempDir
+    Path dir;
+
+    private static String database(PgServer pg, String prefix) throws Exception {
+        String db = pg.createDatabase(prefix);
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION steep_repl");
+        }
+        return db;
+    }
+
+    private static long count(PgServer pg, String db, String action) throws Exception {
+        try (Connection c = pg.connect(db); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*), count(DISTINCT coalesce(new_value->>'event_id', id::text)) FROM steep_repl.audit_log WHERE action = ?")) {
+            ps.setString(1, action);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(2)).as("distinct event ids").isEqualTo(rs.getLong(1));
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void awaitEmpty(AuditWriter w) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (w.depth() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(w.depth()).as("spool depth").isZero();
+    }
+
+    @Test
+    void eventBecomesARowWithItsFieldsAndId(PgServer pg) throws Exception {
+        String db = database(pg, "audit_row");
+        DaemonConfig config = TestConfigs.config(dir, pg, db);
+        Database d = new Database(config, null, FAST);
+        AuditWriter w = new AuditWriter(config.audit().spoolDir(), d, null);
+        d.start();
+        w.start();
+        try {
+            AuditEvent e = AuditEvent.failure("daemon.test_failed", config.actor(), "node", "test-node", Map.of("port", 8080), "port taken");
+            w.record(e);
+            awaitEmpty(w);
+            try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT occurred_at, actor, target_type, target_id, new_value->>'event_id', (new_value->>'port')::int, success, error_message "
+                            + "FROM steep_repl.audit_log WHERE action = 'daemon.test_failed'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getTimestamp(1).toInstant()).isEqualTo(e.occurredAt());
+                assertThat(rs.getString(2)).isEqualTo(pg.superuser() + "@test-node");
+                assertThat(rs.getString(3)).isEqualTo("node");
+                assertThat(rs.getString(4)).isEqualTo("test-node");
+                assertThat(rs.getString(5)).isEqualTo(e.eventId().toString());
+                assertThat(rs.getInt(6)).isEqualTo(8080);
+                assertThat(rs.getBoolean(7)).isFalse();
+                assertThat(rs.getString(8)).isEqualTo("port taken");
+                assertThat(rs.next()).isFalse();
+            }
+        } finally {
+            w.stop();
+            d.stop();
+        }
+    }
+
+    @Test
+    void eventsRecordedWhilePostgresIsDownAreReplayedExactlyOnce(PgServer pg) throws Exception {
+        String db = database(pg, "audit_outage");
+        DaemonConfig config = TestConfigs.config(dir, pg, db);
+        Database d = new Database(config, null, FAST);
+        AuditWriter w = new AuditWriter(config.audit().spoolDir(), d, null);
+        d.start();
+        w.start();
+        try {
+            assertThat(d.awaitReady(Duration.ofSeconds(30))).isTrue();
+            for (int i = 0; i < 5; i++) {
+                w.record(AuditEvent.success("test.outage", config.actor(), "test", "before-" + i, Map.of()));
+            }
+            awaitEmpty(w);
+            // FAST, not IMMEDIATE: zonky runs with synchronous_commit=off, so a crash would lose the test's own setup
+            Outage.stop(pg, PgServer.StopMode.FAST);
+            try {
+                for (int i = 0; i < 40; i++) {
+                    w.record(AuditEvent.success("test.outage", config.actor(), "test", "during-" + i, Map.of("i", i)));
+                }
+                Thread.sleep(2_000); // PostgreSQL stays away for a while; the delivery thread keeps failing
+                assertThat(w.depth()).isEqualTo(40);
+            } finally {
+                Outage.start(pg);
+            }
+            awaitEmpty(w);
+            assertThat(count(pg, db, "test.outage")).isEqualTo(45);
+            try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT string_agg(target_id, ',' ORDER BY id) FROM steep_repl.audit_log WHERE target_id LIKE 'during-%'")) {
+                rs.next();
+                assertThat(rs.getString(1).split(",")).hasSize(40).startsWith("during-0", "during-1").endsWith("during-39");
+            }
+        } finally {
+            w.stop();
+            d.stop();
+        }
+    }
+
+    @Test
+    void replayAfterACrashBeforeTheOffsetWasWrittenWritesNothingTwice(PgServer pg) throws Exception {
+        String db = database(pg, "audit_crash");
+        DaemonConfig config = TestConfigs.config(dir, pg, db);
+        Path spoolDir = config.audit().spoolDir();
+        try (AuditSpool spool = new AuditSpool(spoolDir)) {
+            for (int i = 0; i < 10; i++) {
+                spool.append(AuditEvent.success("test.crash", config.actor(), "test", "e" + i, Map.of()));
+            }
+        }
+        Path saved = dir.resolve("saved.jsonl");
+        Files.copy(spoolDir.resolve(AuditSpool.LOG), saved);
+
+        Database d = new Database(config, null, FAST);
+        d.start();
+        try {
+            AuditWriter first = new AuditWriter(spoolDir, d, null);
+            first.start();
+            awaitEmpty(first);
+            first.stop();
+            assertThat(count(pg, db, "test.crash")).isEqualTo(10);
+
+            // The crash: rows committed, but the spool still shows them undelivered.
+            Files.copy(saved, spoolDir.resolve(AuditSpool.LOG), StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(spoolDir.resolve(AuditSpool.OFFSET), "0");
+            AuditWriter second = new AuditWriter(spoolDir, d, null);
+            second.start();
+            assertThat(second.depth()).isEqualTo(10);
+            second.record(AuditEvent.success("test.crash", config.actor(), "test", "new", Map.of()));
+            awaitEmpty(second);
+            second.stop();
+            assertThat(count(pg, db, "test.crash")).isEqualTo(11);
+        } finally {
+            d.stop();
+        }
+    }
+
+    @Test
+    void retentionPrunesThroughTheExtension(PgServer pg) throws Exception {
+        String db = database(pg, "audit_prune");
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO steep_repl.audit_log (occurred_at, action, actor) VALUES "
+                    + "(now() - interval '3 years', 'old.event', 'x'), (now(), 'new.event', 'x')");
+        }
+        DaemonConfig config = TestConfigs.config(dir, pg, db);
+        Database d = new Database(config, null, FAST);
+        d.start();
+        try {
+            assertThat(d.awaitReady(Duration.ofSeconds(30))).isTrue();
+            assertThat(new AuditPruner(d, config.audit().retention()).pruneNow()).isEqualTo(1);
+            assertThat(count(pg, db, "old.event")).isZero();
+            assertThat(count(pg, db, "new.event")).isOne();
+        } finally {
+            d.stop();
+        }
+    }
+}

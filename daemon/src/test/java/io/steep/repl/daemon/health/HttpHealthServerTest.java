@@ -1,0 +1,176 @@
+package io.steep.repl.daemon.health;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.steep.repl.daemon.TestConfigs;
+import io.steep.repl.daemon.config.DaemonConfig;
+import io.steep.repl.daemon.db.Backoff;
+import io.steep.repl.daemon.lifecycle.Daemon;
+import io.steep.repl.daemon.lifecycle.StartupException;
+import io.steep.repl.testing.PgServer;
+import io.steep.repl.testing.RealPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(RealPostgres.class)
+class HttpHealthServerTest {
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    private HttpResponse<String> call(String method, int port, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String database(PgServer pg, String prefix, boolean extension) throws Exception {
+        String db = pg.createDatabase(prefix);
+        if (extension) {
+            try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+                s.execute("CREATE EXTENSION steep_repl");
+            }
+        }
+        return db;
+    }
+
+    @Test
+    void healthReadyLiveAndMetricsFollowTheContract(PgServer pg) throws Exception {
+        String db = database(pg, "http_ok", true);
+        DaemonConfig config = TestConfigs.load(TestConfigs.write(dir, pg, db, "grpc:\n  enabled: false\n"), Map.of());
+        Daemon daemon = new Daemon(config, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), List.of(), List.of());
+        daemon.start();
+        try {
+            assertThat(daemon.context().database().awaitReady(Duration.ofSeconds(30))).isTrue();
+            int port = daemon.http().port();
+            HttpResponse<String> r = call("GET", port, "/health");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+            JsonNode h = json.readTree(r.body());
+            assertThat(h.path("status").asText()).isEqualTo("healthy");
+            JsonNode p = h.path("components").path("postgresql");
+            assertThat(p.path("healthy").asBoolean()).isTrue();
+            assertThat(p.path("status").asText()).isEqualTo("connected");
+            assertThat(p.path("version").asText()).startsWith("18.");
+            assertThat(p.has("latency_ms")).isTrue();
+            assertThat(p.has("error")).isFalse();
+            assertThat(h.path("components").path("grpc").path("status").asText()).isEqualTo("disabled");
+            assertThat(h.path("components").path("ipc").path("status").asText()).isEqualTo("not_included");
+            assertThat(h.path("node").path("node_id").asText()).isEqualTo("test-node");
+            assertThat(h.path("node").path("node_name").asText()).isEqualTo("Test Node");
+            assertThat(h.path("node").path("is_coordinator").asBoolean()).isFalse();
+            assertThat(h.path("uptime_seconds").isIntegralNumber()).isTrue();
+            assertThat(h.path("version").asText()).isNotEmpty();
+
+            assertThat(json.readTree(call("GET", port, "/ready").body()).path("ready").asBoolean()).isTrue();
+            assertThat(call("GET", port, "/live").body()).isEqualTo("{\"alive\":true}");
+
+            // a registered component's health is part of the answer, and can make the node unhealthy
+            daemon.context().health().register(HealthRegistry.IPC, () -> ComponentHealth.down("stopped", "socket gone"));
+            HttpResponse<String> down = call("GET", port, "/health");
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(json.readTree(down.body()).path("components").path("ipc").path("error").asText()).isEqualTo("socket gone");
+            HttpResponse<String> notReady = call("GET", port, "/ready");
+            assertThat(notReady.statusCode()).isEqualTo(503);
+            assertThat(json.readTree(notReady.body()).path("reason").asText()).isEqualTo("ipc stopped: socket gone");
+            daemon.context().health().register(HealthRegistry.IPC, () -> ComponentHealth.up("listening"));
+
+            String metrics = call("GET", port, "/metrics").body();
+            assertThat(metrics).contains("steep_repl_audit_spool_depth")
+                    .contains("steep_repl_component_healthy{component=\"postgresql\"} 1.0")
+                    .contains("hikaricp_connections")
+                    .contains("jvm_memory_used_bytes");
+
+            HttpResponse<String> post = call("POST", port, "/health");
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+            assertThat(call("DELETE", port, "/metrics").statusCode()).isEqualTo(405);
+            assertThat(call("GET", port, "/nope").statusCode()).isEqualTo(404);
+        } finally {
+            assertThat(daemon.stop()).isTrue();
+        }
+        try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT action, actor, success FROM steep_repl.audit_log WHERE action LIKE 'daemon.%' ORDER BY id")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("daemon.started");
+            assertThat(rs.getString(2)).isEqualTo(pg.superuser() + "@test-node");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("daemon.stopped");
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
+    @Test
+    void missingExtensionMakesHealth503WithTheReason(PgServer pg) throws Exception {
+        String db = database(pg, "http_noext", false);
+        Daemon daemon = new Daemon(TestConfigs.config(dir, pg, db), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), List.of(), List.of());
+        daemon.start();
+        try {
+            int port = daemon.http().port();
+            JsonNode p = null;
+            for (int i = 0; i < 300; i++) {
+                HttpResponse<String> r = call("GET", port, "/health");
+                p = json.readTree(r.body()).path("components").path("postgresql");
+                if (p.path("status").asText().equals("extension_missing")) {
+                    assertThat(r.statusCode()).isEqualTo(503);
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(p.path("status").asText()).isEqualTo("extension_missing");
+            assertThat(p.path("healthy").asBoolean()).isFalse();
+            assertThat(p.path("error").asText()).contains("CREATE EXTENSION steep_repl");
+            assertThat(json.readTree(call("GET", port, "/ready").body()).path("reason").asText()).startsWith("postgresql extension_missing");
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    @Test
+    void takenPortFailsTheStartNamingPortAndOwnerAndReleasesEverything(PgServer pg) throws Exception {
+        String db = database(pg, "http_taken", true);
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            DaemonConfig config = TestConfigs.load(TestConfigs.withHttpPort(TestConfigs.write(dir, pg, db, null), taken.getLocalPort()), Map.of());
+            Daemon daemon = new Daemon(config);
+            assertThatThrownBy(daemon::start).isInstanceOf(StartupException.class)
+                    .hasMessageStartingWith("HTTP port 127.0.0.1:" + taken.getLocalPort() + " is already in use by pid "
+                            + ProcessHandle.current().pid() + " (java)")
+                    .hasMessageContaining("set repl.http.port");
+        }
+    }
+
+    @Test
+    void secondInstanceWithTheSameConfigIsRefused(PgServer pg) throws Exception {
+        String db = database(pg, "http_twice", true);
+        DaemonConfig config = TestConfigs.config(dir, pg, db);
+        Daemon first = new Daemon(config);
+        first.start();
+        try {
+            assertThatThrownBy(() -> new Daemon(config).start()).isInstanceOf(StartupException.class)
+                    .hasMessageStartingWith("another steep-repl instance is running with this configuration (pid "
+                            + ProcessHandle.current().pid() + ")");
+        } finally {
+            first.stop();
+        }
+    }
+}
