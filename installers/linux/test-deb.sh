@@ -103,8 +103,10 @@ v=$(in_root /opt/steep-repl/bin/steep-repl-tray --version 2>&1) && pass "steep-r
 v=$(in_root steep-repl install --dry-run 2>&1 | grep -m1 ExecStart || true)
 [ "$v" = "ExecStart=/opt/steep-repl/bin/steep-repl run --config /etc/steep/config.yaml" ] \
   && pass "steep-repl install --dry-run renders the packaged unit's ExecStart" || fail "install --dry-run ExecStart: $v"
-v=$(in_root steep-repl run --embedded-postgres 2>&1 | tail -3) && rc=0 || rc=$?
-if [ $rc -ne 0 ] && grep -qi "not part of the installed package" <<<"$v"; then pass "run --embedded-postgres refused clearly"; else fail "run --embedded-postgres (exit $rc): $v"; fi
+v=$(in_root timeout 60 steep-repl run --embedded-postgres 2>&1) && rc=0 || rc=$?
+if [ $rc -ne 0 ] && grep -q "not part of the installed package" <<<"$v"; then
+  pass "run --embedded-postgres refused: $(grep -m1 'not part of the installed package' <<<"$v" | cut -c1-110)…"
+else fail "run --embedded-postgres (exit $rc): $(tail -3 <<<"$v")"; fi
 
 echo "== conffile kept on reinstall"
 echo "# edited by test-deb.sh" >> "$root/etc/steep/config.yaml"
