@@ -71,6 +71,15 @@ public final class EmbeddedPostgresServer implements Component {
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
+        } catch (IllegalStateException e) {
+            // zonky's resolver: the binaries jar is not on the class path, as in the installed packages (DEB, MSI,
+            // DMG), which leave its 38 MB out
+            if (String.valueOf(e.getMessage()).startsWith("Missing embedded postgres binaries")) {
+                throw new StartupException("the embedded PostgreSQL binaries are not part of the installed package; "
+                        + "--embedded-postgres is for a source build (see README.md). Run without it against a "
+                        + "PostgreSQL 18 server named in repl.postgresql", e);
+            }
+            throw e;
         } catch (IOException e) {
             throw new StartupException("embedded PostgreSQL did not start on port " + settings.port() + ": " + e.getMessage()
                     + " (is the port free? see " + logFile + ")", e);
