@@ -121,7 +121,8 @@ class DaemonProcessTest {
             JsonNode j = new ObjectMapper().readTree(json.out());
             assertThat(j.path("running").asBoolean()).isTrue();
             assertThat(j.path("pid").asLong()).isEqualTo(daemon.pid());
-            assertThat(j.path("health").path("node").path("node_id").asText()).isEqualTo("test-node");
+            assertThat(j.path("status").path("node").path("node_id").asText()).as("status.get over IPC").isEqualTo("test-node");
+            assertThat(j.path("health").path("components").path("postgresql").path("healthy").asBoolean()).isTrue();
         } finally {
             daemon.destroy(); // SIGTERM
         }
