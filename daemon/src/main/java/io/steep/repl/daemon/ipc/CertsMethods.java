@@ -78,7 +78,9 @@ final class CertsMethods {
 
         @Override
         public Object handle(JsonNode params, CallContext ctx) throws IpcException {
-            Optional<Path> asked = AdminParams.optionalPath(params, "dir");
+            Optional<Path> dirParam = AdminParams.optionalPath(params, "dir");
+            // ca_dir: what the tray's "use an existing CA" page sends; the same directory to look at
+            Optional<Path> asked = dirParam.isPresent() ? dirParam : AdminParams.optionalPath(params, "ca_dir");
             Path dir = asked.orElse(defaultDir);
             DaemonConfig.Tls tls = config.grpc().tls();
             List<CertificateReport> reports = new ArrayList<>();

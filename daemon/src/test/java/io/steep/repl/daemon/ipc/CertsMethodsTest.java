@@ -142,6 +142,8 @@ class CertsMethodsTest {
         JsonNode status = call(IpcMethods.CERTS_STATUS, Map.of("dir", nodeB.toString()));
         assertThat(status.at("/node/nodeId").asText()).isEqualTo("node-b");
         assertThat(status.at("/ca/certificateAuthority").asBoolean()).isTrue();
+        // the tray's spelling
+        assertThat(call(IpcMethods.CERTS_STATUS, Map.of("ca_dir", nodeB.toString())).path("dir").asText()).isEqualTo(nodeB.toString());
     }
 
     @Test
