@@ -28,7 +28,23 @@ public enum IpcErrorCode {
     /** The thing to create exists already (a CA, a node registration). */
     ALREADY_EXISTS,
     /** The database is reachable but the steep_repl extension is not installed in it. */
-    EXTENSION_NOT_INSTALLED;
+    EXTENSION_NOT_INSTALLED,
+    /** A file, directory or program the method needs does not exist (CA directory, CSR file, service launcher). */
+    NOT_FOUND,
+    /** A file exists but its content is unusable: not PEM, wrong type, signature or key mismatch. */
+    INVALID_FILE,
+    /** A step on this machine failed (a service-manager command, a file write); the message carries its output. */
+    OPERATION_FAILED,
+    /** service.start/stop/restart/uninstall before service.install. */
+    SERVICE_NOT_INSTALLED,
+    /** The PostgreSQL server is older than the extension supports (steep_repl needs 18 or later). */
+    UNSUPPORTED_VERSION,
+    /** The server has no steep_repl extension files (control file / SQL scripts) to install from. */
+    EXTENSION_FILES_MISSING,
+    /** A peer node could not be reached over gRPC (down, wrong address, TLS refused, timed out). */
+    PEER_UNAVAILABLE,
+    /** A peer node answered but refused the join (its database is down, identity mismatch, it is this node). */
+    PEER_REFUSED;
 
     /** The code of a wire string, or {@code null} for a code this build does not know (a newer daemon). */
     public static IpcErrorCode fromWire(String code) {

@@ -3,7 +3,6 @@ package io.steep.repl.daemon.ipc;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.steep.repl.ipc.IpcErrorCode;
 import io.steep.repl.ipc.IpcException;
-import io.steep.repl.ipc.IpcMethods;
 
 import java.util.List;
 
@@ -28,26 +27,8 @@ public final class NotImplementedMethods {
         }
     }
 
-    private static final String SERVICE = "service management (install/start/stop the daemon as a system service)";
-    private static final String CERTS = "certificate management (cluster CA, node certificates, CSRs)";
-    private static final String EXTENSION = "extension management (install/upgrade steep_repl in the configured database)";
-    private static final String JOIN = "cluster join (registering with a remote node over gRPC)";
-
-    public static final List<Pending> PENDING = List.of(
-            new Pending(IpcMethods.SERVICE_STATUS, SERVICE, IpcMethod.Access.ANY_ADMITTED),
-            new Pending(IpcMethods.SERVICE_INSTALL, SERVICE, IpcMethod.Access.PRIVILEGED),
-            new Pending(IpcMethods.SERVICE_UNINSTALL, SERVICE, IpcMethod.Access.PRIVILEGED),
-            new Pending(IpcMethods.SERVICE_START, SERVICE, IpcMethod.Access.PRIVILEGED),
-            new Pending(IpcMethods.SERVICE_STOP, SERVICE, IpcMethod.Access.PRIVILEGED),
-            new Pending(IpcMethods.SERVICE_RESTART, SERVICE, IpcMethod.Access.PRIVILEGED),
-            new Pending(IpcMethods.CERTS_STATUS, CERTS, IpcMethod.Access.ANY_ADMITTED),
-            new Pending(IpcMethods.CERTS_INIT_CA, CERTS, IpcMethod.Access.PRIVILEGED),
-            new Pending(IpcMethods.CERTS_ISSUE_NODE, CERTS, IpcMethod.Access.PRIVILEGED),
-            new Pending(IpcMethods.CERTS_CREATE_CSR, CERTS, IpcMethod.Access.PRIVILEGED),
-            new Pending(IpcMethods.CERTS_SIGN_CSR, CERTS, IpcMethod.Access.PRIVILEGED),
-            new Pending(IpcMethods.EXTENSION_STATUS, EXTENSION, IpcMethod.Access.ANY_ADMITTED),
-            new Pending(IpcMethods.EXTENSION_INSTALL, EXTENSION, IpcMethod.Access.PRIVILEGED),
-            new Pending(IpcMethods.NODES_JOIN, JOIN, IpcMethod.Access.PRIVILEGED));
+    /** Empty: every protocol method has landed (the admin ones through {@link AdminMethods}). */
+    public static final List<Pending> PENDING = List.of();
 
     private NotImplementedMethods() {
     }
