@@ -21,7 +21,12 @@ import io.steep.repl.daemon.health.HealthRegistry;
 import io.steep.repl.daemon.health.HttpHealthServer;
 import io.steep.repl.daemon.grpc.CoordinatorComponent;
 import io.steep.repl.daemon.ipc.IpcComponent;
+import io.steep.repl.daemon.ipc.AdminDeps;
+import io.steep.repl.daemon.ipc.AdminMethods;
+import io.steep.repl.daemon.ipc.JoinAction;
 import io.steep.repl.daemon.ipc.MethodRegistry;
+import io.steep.repl.daemon.service.ServiceControl;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,7 +177,12 @@ public final class Daemon {
 
     /** The IPC admin methods (service.*, certs.*, extension.*, nodes.join) over this daemon's parts. */
     private static java.util.function.Consumer<MethodRegistry> adminMethods(DaemonContext ctx, CoordinatorComponent coordinator) {
-        return registry -> { };
+        // gRPC starts before IPC, so the node exists when the registry is built; null = gRPC disabled (UNAVAILABLE)
+        JoinAction join = coordinator == null ? null : peer -> coordinator.node()
+                .orElseThrow(() -> new IllegalStateException("the gRPC node is not running"))
+                .join(peer);
+        return registry -> AdminMethods.install(registry, new AdminDeps(ctx.database().dataSource(),
+                ctx.database()::probeSoon, ctx.config(), Clock.systemUTC(), ServiceControl.forThisHost(), join));
     }
 
     private Map<String, Object> facts() {
