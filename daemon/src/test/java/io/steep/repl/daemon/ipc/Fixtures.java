@@ -97,7 +97,7 @@ final class Fixtures {
                                 certFile.map(f -> f.resolveSibling("ca-cert.pem")), false)),
                 new DaemonConfig.Http(false, "127.0.0.1", 0),
                 new DaemonConfig.Ipc(true, dir.resolve("ipc.sock").toString(), Optional.empty()),
-                new DaemonConfig.Cluster(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(15)),
+                new DaemonConfig.Cluster(List.of(), Duration.ofSeconds(5), 3, Optional.empty()),
                 new DaemonConfig.Audit(Duration.ofDays(30), dir.resolve("spool")),
                 new DaemonConfig.Logging("info", Optional.empty()));
     }
