@@ -14,6 +14,10 @@ declare -A NEEDS=(
   [trayer]=/usr/bin/trayer
   [fakeroot]=/usr/bin/fakeroot           # DEB packaging
   [binutils]=/usr/bin/objcopy            # jlink --strip-debug
+  [debootstrap]=/usr/sbin/debootstrap    # the DEB is installed into a throwaway Debian root
+  [lintian]=/usr/bin/lintian             # the DEB must lint clean
+  [python3]=/usr/bin/python3             # DEB build helpers
+  [npm]=/usr/bin/npm                     # action-validator checks the GitHub workflow
 )
 
 missing=()
