@@ -7,6 +7,7 @@ import io.steep.repl.daemon.config.PlatformPaths;
 import io.steep.repl.daemon.db.Backoff;
 import io.steep.repl.daemon.embedded.DevConfig;
 import io.steep.repl.daemon.embedded.EmbeddedPostgresServer;
+import io.steep.repl.daemon.embedded.TrayLauncher;
 import io.steep.repl.daemon.lifecycle.Component;
 import io.steep.repl.daemon.lifecycle.Daemon;
 import io.steep.repl.daemon.lifecycle.StartupException;
@@ -45,6 +46,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--embedded-postgres", description = "developer main job: run an embedded PostgreSQL 18 in your data "
             + "directory, install the extension, create a development config if none exists, and run against it")
     boolean embeddedPostgres;
+
+    @Option(names = "--no-tray", description = "with --embedded-postgres: do not open the tray app even when a display exists")
+    boolean noTray;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -111,6 +115,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (embedded != null) {
             banner(out, config, embedded, file, daemon);
+            if (!noTray) {
+                openTray(out, config, loader.paths().dataDir(false).resolve("tray.log"));
+            }
         }
         new CountDownLatch(1).await(); // until the shutdown hook ends the process
         return ExitCodes.OK;
@@ -138,6 +145,28 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return false;
         }
+    }
+
+    /** The main job shows the tray app too when there is a display and the tray is built or installed beside us. */
+    private static void openTray(PrintWriter out, DaemonConfig config, Path log) {
+        String home = System.getProperty("steep.repl.home");
+        PlatformPaths.Os os = PlatformPaths.Os.current();
+        if (home == null || !config.ipc().enabled() || !TrayLauncher.displayAvailable(os, System.getenv())) {
+            return;
+        }
+        TrayLauncher.find(Path.of(home), os).ifPresentOrElse(launcher -> {
+            try {
+                Process tray = TrayLauncher.start(launcher, config.ipc().path(), log);
+                Runtime.getRuntime().addShutdownHook(new Thread(tray::destroy, "steep-repl-tray-stop"));
+                out.println("  tray:   started (" + launcher + ", log " + log + ")");
+            } catch (IOException e) {
+                out.println("  tray:   could not start " + launcher + ": " + e.getMessage());
+            }
+            out.flush();
+        }, () -> {
+            out.println("  tray:   not found beside this installation (build it: ./mvnw -pl tray-ui -am package)");
+            out.flush();
+        });
     }
 
     private static void banner(PrintWriter out, DaemonConfig config, EmbeddedPostgresServer embedded, Path file, Daemon daemon) {

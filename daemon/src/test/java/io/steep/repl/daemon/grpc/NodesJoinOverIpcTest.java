@@ -51,7 +51,7 @@ class NodesJoinOverIpcTest {
             a.start();
             b.start();
             MethodRegistry methods = new MethodRegistry();
-            AdminMethods.install(methods, new AdminDeps(b.dataSource, null, TestConfigs.config(tmp.resolve("b"), pg, b.database),
+            AdminMethods.install(methods, new AdminDeps(b.dataSource, null, TestConfigs.load(TestConfigs.write(tmp.resolve("b"), pg, b.database, "grpc:\n  tls: {insecure: true}\n"), java.util.Map.of()),
                     Clock.systemUTC(), ServiceControl.forThisHost(), b.node()::join));
             Path sock = tmp.resolve("ipc").resolve("b.sock");
             try (IpcServer server = new IpcServer(IpcEndpoint.of(sock.toString(), AccessPolicy.OWNER_ONLY), methods,
