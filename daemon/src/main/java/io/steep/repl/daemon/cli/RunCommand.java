@@ -46,6 +46,14 @@ final class RunCommand implements Callable<Integer> {
             + "directory, install the extension, create a development config if none exists, and run against it")
     boolean embeddedPostgres;
 
+    /**
+     * Build time only (daemon/pom.xml): start every component, then stop at once, so the JDK's
+     * {@code -XX:AOTCacheOutput} training run records the classes a real start-up loads. Makes the dev CA and node
+     * certificate beside the config like the main job does, so TLS start-up is part of the training.
+     */
+    @Option(names = "--aot-training", hidden = true)
+    boolean aotTraining;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -83,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.ERROR;
         }
 
-        if (embeddedPostgres && !devCertificates(config, file, out, err)) {
+        if ((embeddedPostgres || aotTraining) && !devCertificates(config, file, out, err)) {
             return ExitCodes.ERROR;
         }
         EmbeddedPostgresServer embedded = embeddedPostgres
@@ -111,6 +119,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (embedded != null) {
             banner(out, config, embedded, file, daemon);
+        }
+        if (aotTraining) {
+            return ExitCodes.OK; // Main's System.exit runs the shutdown hook: a full, orderly stop
         }
         new CountDownLatch(1).await(); // until the shutdown hook ends the process
         return ExitCodes.OK;
