@@ -50,6 +50,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-tray", description = "with --embedded-postgres: do not open the tray app even when a display exists")
     boolean noTray;
 
+    /**
+     * Build time only (daemon/pom.xml): start every component, then stop at once, so the JDK's
+     * {@code -XX:AOTCacheOutput} training run records the classes a real start-up loads. Makes the dev CA and node
+     * certificate beside the config like the main job does, so TLS start-up is part of the training.
+     */
+    @Option(names = "--aot-training", hidden = true)
+    boolean aotTraining;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -87,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.ERROR;
         }
 
-        if (embeddedPostgres && !devCertificates(config, file, out, err)) {
+        if ((embeddedPostgres || aotTraining) && !devCertificates(config, file, out, err)) {
             return ExitCodes.ERROR;
         }
         EmbeddedPostgresServer embedded = embeddedPostgres
@@ -118,6 +126,9 @@ final class RunCommand implements Callable<Integer> {
             if (!noTray) {
                 openTray(out, config, loader.paths().dataDir(false).resolve("tray.log"));
             }
+        }
+        if (aotTraining) {
+            return ExitCodes.OK; // Main's System.exit runs the shutdown hook: a full, orderly stop
         }
         new CountDownLatch(1).await(); // until the shutdown hook ends the process
         return ExitCodes.OK;

@@ -31,7 +31,10 @@ import javax.sql.DataSource;
  * server about once a second. The monitor is the single source of {@link PgStatus}: health endpoints read its
  * snapshot, so a burst of probes never becomes a burst of queries, and the status is current even when nobody
  * asks. While the server is away it retries forever with capped exponential backoff and jitter — bad
- * credentials included, since a DBA may be fixing them — and the pool reconnects on its own.
+ * credentials included, since a DBA may be fixing them — and the pool reconnects on its own. While the server is
+ * <em>down</em> (connection refused, or "starting up"), the backoff only paces the log and the full connection
+ * attempts: a TCP connect to host:port every {@value #PORT_WATCH_MILLIS} ms ends the wait as soon as the port
+ * opens again, so a restarted server is back in {@code /health} within about a second, not after up to 30 s.
  *
  * <p>Starting never waits for the server: the daemon comes up, reports "connecting", and gets to work once
  * PostgreSQL answers.
@@ -41,6 +44,7 @@ public final class Database implements Component {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     public static final int MIN_SERVER_VERSION_NUM = 180000;
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    static final int PORT_WATCH_MILLIS = 250;
 
     private final DaemonConfig.Postgres settings;
     private final String actor;
@@ -52,6 +56,8 @@ public final class Database implements Component {
     private volatile PgStatus status = PgStatus.initial();
     private volatile boolean running;
     private volatile String lastLoggedProblem = "";
+    /** Bumped by {@link #probeSoon}, so a wait for the server's port also ends when someone asks for a probe. */
+    private volatile long probeRequests;
     private HikariDataSource pool;
     private ActorDataSource physical;
     private Thread monitor;
@@ -119,6 +125,7 @@ public final class Database implements Component {
 
     /** Asks the monitor to probe now instead of at its next scheduled time. */
     public void probeSoon() {
+        probeRequests++;
         lock.lock();
         try {
             wake.signalAll();
@@ -164,6 +171,11 @@ public final class Database implements Component {
                 boolean authFailure = isAuthFailure(e);
                 if (authFailure && !settings.passwordCommand().isEmpty() && settings.password().isEmpty()) {
                     needPassword = true; // the helper may hand out a fixed password next time
+                }
+                if (!authFailure && isServerDown(e)) {
+                    fail(explain(e, false) + "; retrying in " + seconds(next) + ", or as soon as its port opens");
+                    waitForServer(next, isStartingUp(e));
+                    continue;
                 }
                 fail(explain(e, authFailure) + "; retrying in " + seconds(next));
             } catch (RuntimeException e) {
@@ -231,6 +243,63 @@ public final class Database implements Component {
                     log.warn("PostgreSQL status listener failed", e);
                 }
             }
+        }
+    }
+
+    /** Connection-level failures (SQLSTATE class 08, or 57P03 "cannot connect now"): nobody is answering yet. */
+    static boolean isServerDown(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().equals("57P03"))) {
+                return true;
+            }
+            if (t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isStartingUp(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "57P03".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Waits up to {@code max}, ending early once the server's port accepts a TCP connection after having refused
+     * one (it came back), or after one watch period when the server said it is starting up. A port that accepts
+     * all along (a server that answers with an error) keeps the full backoff, so nothing spins.
+     */
+    private void waitForServer(Duration max, boolean startingUp) {
+        long deadline = System.nanoTime() + max.toNanos();
+        long requests = probeRequests;
+        boolean refused = false;
+        while (running && System.nanoTime() < deadline && probeRequests == requests) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            sleep(Duration.ofMillis(Math.max(1, Math.min(PORT_WATCH_MILLIS, left))));
+            if (!running || startingUp) {
+                return;
+            }
+            if (portAccepts()) {
+                if (refused) {
+                    return;
+                }
+            } else {
+                refused = true;
+            }
+        }
+    }
+
+    private boolean portAccepts() {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(settings.host(), settings.port()), PORT_WATCH_MILLIS);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
