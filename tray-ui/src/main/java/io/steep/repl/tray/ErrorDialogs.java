@@ -41,6 +41,7 @@ public final class ErrorDialogs {
         body.setWrapText(true);
         body.setId("errorText");
         body.setMaxWidth(460);
+        body.setPrefWidth(460); // the dialog takes its content's preferred width: unwrapped, that is the whole text
         a.getDialogPane().setContent(body);
         return a;
     }

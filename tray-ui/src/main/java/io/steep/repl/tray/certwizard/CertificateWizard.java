@@ -20,6 +20,7 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
@@ -142,9 +143,10 @@ public final class CertificateWizard {
         Label paths = new Label("Paths: relative ones and ~ are taken from your home directory, " + TypedPath.home()
                 + ". Empty directories mean the daemon's certificate directory.");
         paths.setWrapText(true);
+        paths.setMinHeight(Region.USE_PREF_SIZE);
         paths.getStyleClass().add("explain");
         right.getChildren().add(1, paths);
-        Scene scene = new Scene(root, 880, 540);
+        Scene scene = new Scene(root, 880, 600);
         scene.getStylesheets().add(io.steep.repl.tray.dashboard.DashboardWindow.class.getResource("dashboard.css").toExternalForm());
         stage.setScene(scene);
         stage.setTitle("steep-repl — certificates");
@@ -171,7 +173,10 @@ public final class CertificateWizard {
     private static TextField field(String id, String value) {
         TextField f = new TextField(value);
         f.setId(id);
-        f.setPrefColumnCount(32);
+        // narrow preferred width, grown by the grid's column: a wide one pushes the page past the window and the
+        // wrapped texts beside it get cut instead of wrapped
+        f.setPrefColumnCount(20);
+        f.setMaxWidth(Double.MAX_VALUE);
         return f;
     }
 
@@ -180,15 +185,21 @@ public final class CertificateWizard {
         head.setStyle("-fx-font-size: 1.25em; -fx-font-weight: bold");
         Label text = new Label(intro);
         text.setWrapText(true);
+        text.setMinHeight(Region.USE_PREF_SIZE); // a tall page must not squeeze wrapped text to one cut line
         GridPane g = new GridPane();
         g.setHgap(10);
         g.setVgap(8);
         for (int i = 0; i < labelsAndFields.length; i += 2) {
             Label l = new Label((String) labelsAndFields[i]);
-            l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            l.setMinWidth(Region.USE_PREF_SIZE);
             g.add(l, 0, i / 2);
             g.add((TextField) labelsAndFields[i + 1], 1, i / 2);
         }
+        javafx.scene.layout.ColumnConstraints labels = new javafx.scene.layout.ColumnConstraints();
+        javafx.scene.layout.ColumnConstraints fields = new javafx.scene.layout.ColumnConstraints();
+        fields.setHgrow(javafx.scene.layout.Priority.ALWAYS);
+        fields.setFillWidth(true);
+        g.getColumnConstraints().setAll(labels, fields);
         VBox box = new VBox(10, head, text, g);
         box.setUserData(task);
         return box;
@@ -342,6 +353,7 @@ public final class CertificateWizard {
                 + "all nodes need new certificates before they can talk to each other again.");
         text.setWrapText(true);
         text.setMaxWidth(440);
+        text.setPrefWidth(440); // the dialog takes its content's preferred width: unwrapped, that is the whole text
         text.setId("confirmReplaceText");
         a.getDialogPane().setContent(text);
         ((Button) a.getDialogPane().lookupButton(keep)).setDefaultButton(true);
@@ -359,6 +371,7 @@ public final class CertificateWizard {
         for (String l : lines) {
             Label label = new Label(l);
             label.setWrapText(true);
+            label.setMinHeight(Region.USE_PREF_SIZE);
             result.getChildren().add(label);
         }
     }

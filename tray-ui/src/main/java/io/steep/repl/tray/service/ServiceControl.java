@@ -65,6 +65,7 @@ public final class ServiceControl {
                 + " and shows the daemon again as soon as it is back.");
         body.setWrapText(true);
         body.setMaxWidth(460);
+        body.setPrefWidth(460); // the dialog takes its content's preferred width: unwrapped, that is the whole text
         body.setId("serviceScheduledText");
         a.getDialogPane().setContent(body);
         return a;
