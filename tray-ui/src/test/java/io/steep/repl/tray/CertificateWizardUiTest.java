@@ -79,7 +79,7 @@ class CertificateWizardUiTest extends UiTestBase {
         open(robot);
         robot.clickOn("#signCsr");
         robot.clickOn("#csrFile").write("/tmp/x.pem");
-        robot.clickOn("#nodeDays");
+        robot.clickOn("#csrOut"); // focus off the typed field
         robot.clickOn("#runTask");
         waitText(robot, "#certResultTitle", "Failed (PERMISSION_DENIED)");
         waitAnyText(robot, "#certResult .label", "the CA key is readable by root only");
