@@ -18,7 +18,7 @@ public final class ErrorDialogs {
     public static String hint(DaemonCallException e) {
         return switch (e.code()) {
             case "PERMISSION_DENIED" -> "This needs elevated rights. Run the tray as an administrator, or run the "
-                    + "same action from a terminal with sudo (e.g. sudo steep-repl service install).";
+                    + "same action from a terminal with sudo (e.g. sudo steep-repl install).";
             case DaemonCallException.DAEMON_UNREACHABLE -> "The daemon is not running or its socket is elsewhere. "
                     + "Start it (\"Start bundled daemon\" in the dashboard) or start the service.";
             case DaemonCallException.TIMEOUT -> "The daemon did not answer in time; it may be busy or stuck. Check its log.";
@@ -41,6 +41,7 @@ public final class ErrorDialogs {
         body.setWrapText(true);
         body.setId("errorText");
         body.setMaxWidth(460);
+        body.setPrefWidth(460); // the dialog takes its content's preferred width: unwrapped, that is the whole text
         a.getDialogPane().setContent(body);
         return a;
     }

@@ -22,7 +22,7 @@ class DashboardUiTest extends UiTestBase {
         assertThat(text(robot, "#grpc")).isEqualTo("listening on 5433, mutual TLS");
         assertThat(text(robot, "#ipc")).isEqualTo("listening");
         assertThat(text(robot, "#uptime")).startsWith("1 d 2 h");
-        assertThat(text(robot, "#service")).isEqualTo("running (user)");
+        assertThat(text(robot, "#service")).isEqualTo("active (user, enabled, pid 4242)");
         assertThat(text(robot, "#trayStateLabel")).isEqualTo("healthy");
         TableView<NodeRow> nodes = robot.lookup("#nodesTable").queryTableView();
         waitFx("3 nodes", () -> nodes.getItems().size() == 3);

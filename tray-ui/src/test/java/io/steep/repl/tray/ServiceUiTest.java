@@ -14,13 +14,15 @@ class ServiceUiTest extends UiTestBase {
         waitText(robot, "#daemonVersion", "0.1.0");
         robot.clickOn("#installService");
         robot.clickOn("#confirmInstallService");
-        waitText(robot, "#serviceOutcome", "Install failed (PERMISSION_DENIED): installing a system service needs root");
-        assertThat(text(robot, "#serviceOutcome")).contains("sudo steep-repl service install");
+        waitText(robot, "#serviceOutcome", "Install failed (PERMISSION_DENIED): install steep-repl (systemd, system service) needs root");
+        assertThat(text(robot, "#serviceOutcome")).contains("sudo steep-repl install");
         assertThat(daemon.last("service.install").params().path("mode").asText()).isEqualTo("system");
 
         robot.clickOn("#modeUser");
         robot.clickOn("#confirmInstallService");
-        waitText(robot, "#serviceOutcome", "Installed as steep-repl.service (systemd --user).");
+        waitText(robot, "#serviceOutcome", "Installed the user service (systemd). done: install steep-repl (systemd, user service)");
+        assertThat(text(robot, "#serviceOutcome")).contains("systemctl --user install steep-repl.service");
+        assertThat(daemon.last("service.install").params().path("mode").asText()).isEqualTo("user");
     }
 
     @Test
@@ -47,6 +49,33 @@ class ServiceUiTest extends UiTestBase {
         waitText(robot, "#errorText", "service.uninstall is not available in this build of steep-repl yet");
         assertThat(text(robot, "#errorText")).contains("does not offer this action yet");
         assertThat(daemon.count("service.uninstall")).isEqualTo(1);
+    }
+
+    @Test
+    void restartingTheDaemonThatAnswersSaysSoAndTheTrayReconnects(FxRobot robot) throws Exception {
+        // the real daemon, when it is the service: answers scheduled, then goes away and comes back
+        daemon.on("service.restart", p -> {
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(300);
+                    daemon.stop();
+                    Thread.sleep(300);
+                    daemon.start();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            return FakeDaemon.json().put("operation", "restart").put("scope", "user").put("manager", "systemd")
+                    .put("dry_run", false).put("scheduled", true).put("message", "this daemon is the service: restart"
+                            + " steep-repl (systemd, user service) starts in 1000 ms, after this answer; the connection will"
+                            + " close and the daemon come back");
+        });
+        waitText(robot, "#daemonVersion", "0.1.0");
+        robot.clickOn("#restartService");
+        waitText(robot, "#serviceScheduledText", "this daemon is the service: restart steep-repl");
+        assertThat(text(robot, "#serviceScheduledText")).contains("keeps trying to reconnect");
+        waitFx("second session after the restart", () -> daemon.count("events.subscribe") >= 2);
+        waitText(robot, "#trayStateLabel", "healthy");
     }
 
     @Test

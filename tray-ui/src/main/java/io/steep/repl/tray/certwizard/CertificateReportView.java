@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Reads the certificate report the daemon's {@code certs.*} answers carry (subject, SANs, expiry, fingerprint) into
- * display lines. Accepts the report itself or an answer holding it under {@code report}; camelCase or snake_case.
+ * display lines. Accepts the report itself or an answer holding it under {@code report}. The daemon writes camelCase
+ * ({@code CertsJson}, as {@code tls show --json}); snake_case is read too, for hand-written answers.
  */
 public final class CertificateReportView {
 
@@ -42,6 +43,9 @@ public final class CertificateReportView {
             if (p != null && p.isTextual()) {
                 out.add(label(f) + ": " + p.asText());
             }
+        }
+        if (!answer.has("certificate") && r.hasNonNull("file")) {
+            out.add("File: " + r.path("file").asText());
         }
         field(r, "warnings", "warnings").forEach(w -> out.add("⚠ " + w.asText()));
         return out;

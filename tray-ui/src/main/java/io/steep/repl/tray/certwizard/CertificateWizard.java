@@ -20,6 +20,7 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
@@ -67,10 +68,12 @@ public final class CertificateWizard {
 
     private final TextField caName = field("caName", "steep-repl cluster CA");
     private final TextField caDays = field("caDays", "3650");
+    private final TextField caInitDir = field("caInitDir", "");
     private final TextField caDir = field("caDir", "");
     private final TextField nodeId = field("nodeId", "");
     private final TextField nodeHosts = field("nodeHosts", "");
     private final TextField nodeDays = field("nodeDays", "365");
+    private final TextField nodeOutDir = field("nodeOutDir", "");
     private final TextField otherNodeId = field("otherNodeId", "");
     private final TextField otherHosts = field("otherHosts", "");
     private final TextField bundleDir = field("bundleDir", "");
@@ -92,11 +95,12 @@ public final class CertificateWizard {
 
         pages.getChildren().addAll(
                 page(Task.CREATE_CA, "A new CA signs every node's certificate in this cluster. Its key stays on this machine, readable by the daemon only.",
-                        "Common name", caName, "Valid for (days)", caDays),
+                        "Common name", caName, "Valid for (days)", caDays, "Directory", caInitDir),
                 page(Task.EXISTING_CA, "Point at the directory holding ca-cert.pem and ca-key.pem of the cluster's CA (e.g. copied from the first node).",
                         "CA directory", caDir),
                 page(Task.ISSUE_NODE, "This node's certificate: the CN is the node id, the SANs the names and addresses peers use to reach it.",
-                        "Node id", nodeId, "Hosts (comma separated)", nodeHosts, "Valid for (days)", nodeDays),
+                        "Node id", nodeId, "Hosts (comma separated)", nodeHosts, "Valid for (days)", nodeDays,
+                        "Output directory", nodeOutDir),
                 page(Task.EXPORT_BUNDLE, "Issues a certificate and key for another node and writes them with the CA certificate to a directory, to copy to that node.",
                         "Node id", otherNodeId, "Hosts (comma separated)", otherHosts, "Output directory", bundleDir),
                 page(Task.SIGN_CSR, "Signs a certificate signing request made on another node: only public data travels, its private key never leaves that node.",
@@ -136,7 +140,13 @@ public final class CertificateWizard {
         bottom.setPadding(new Insets(8, 12, 12, 12));
         bottom.setStyle("-fx-alignment: center-right");
         root.setBottom(bottom);
-        Scene scene = new Scene(root, 880, 500);
+        Label paths = new Label("Paths: relative ones and ~ are taken from your home directory, " + TypedPath.home()
+                + ". Empty directories mean the daemon's certificate directory.");
+        paths.setWrapText(true);
+        paths.setMinHeight(Region.USE_PREF_SIZE);
+        paths.getStyleClass().add("explain");
+        right.getChildren().add(1, paths);
+        Scene scene = new Scene(root, 880, 600);
         scene.getStylesheets().add(io.steep.repl.tray.dashboard.DashboardWindow.class.getResource("dashboard.css").toExternalForm());
         stage.setScene(scene);
         stage.setTitle("steep-repl — certificates");
@@ -163,7 +173,10 @@ public final class CertificateWizard {
     private static TextField field(String id, String value) {
         TextField f = new TextField(value);
         f.setId(id);
-        f.setPrefColumnCount(32);
+        // narrow preferred width, grown by the grid's column: a wide one pushes the page past the window and the
+        // wrapped texts beside it get cut instead of wrapped
+        f.setPrefColumnCount(20);
+        f.setMaxWidth(Double.MAX_VALUE);
         return f;
     }
 
@@ -172,15 +185,21 @@ public final class CertificateWizard {
         head.setStyle("-fx-font-size: 1.25em; -fx-font-weight: bold");
         Label text = new Label(intro);
         text.setWrapText(true);
+        text.setMinHeight(Region.USE_PREF_SIZE); // a tall page must not squeeze wrapped text to one cut line
         GridPane g = new GridPane();
         g.setHgap(10);
         g.setVgap(8);
         for (int i = 0; i < labelsAndFields.length; i += 2) {
             Label l = new Label((String) labelsAndFields[i]);
-            l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            l.setMinWidth(Region.USE_PREF_SIZE);
             g.add(l, 0, i / 2);
             g.add((TextField) labelsAndFields[i + 1], 1, i / 2);
         }
+        javafx.scene.layout.ColumnConstraints labels = new javafx.scene.layout.ColumnConstraints();
+        javafx.scene.layout.ColumnConstraints fields = new javafx.scene.layout.ColumnConstraints();
+        fields.setHgrow(javafx.scene.layout.Priority.ALWAYS);
+        fields.setFillWidth(true);
+        g.getColumnConstraints().setAll(labels, fields);
         VBox box = new VBox(10, head, text, g);
         box.setUserData(task);
         return box;
@@ -196,6 +215,10 @@ public final class CertificateWizard {
         Set<String> hosts = new LinkedHashSet<>();
         if (certs != null) {
             certs.path("suggested_hosts").forEach(h -> hosts.add(h.asText()));
+            // the daemon's certificate directory (certs.status "dir"): where its files go when none is named
+            String dir = certs.path("dir").asText("");
+            caInitDir.setText(dir);
+            nodeOutDir.setText(dir);
         }
         if (hosts.isEmpty()) {
             try {
@@ -222,30 +245,34 @@ public final class CertificateWizard {
                 case CREATE_CA -> {
                     method = "certs.init_ca";
                     p.put("common_name", required(caName, "a common name")).put("days", days(caDays));
+                    optionalPath(p, "dir", caInitDir, "CA directory");
                 }
                 case EXISTING_CA -> {
                     method = "certs.status";
-                    p.put("ca_dir", required(caDir, "the CA directory"));
+                    required(caDir, "the CA directory");
+                    optionalPath(p, "dir", caDir, "CA directory");
                 }
                 case ISSUE_NODE -> {
                     method = "certs.issue_node";
                     p.put("node_id", required(nodeId, "the node id")).put("days", days(nodeDays));
                     hosts(p, nodeHosts);
+                    optionalPath(p, "out_dir", nodeOutDir, "output directory");
                     caDirParam(p);
                 }
                 case EXPORT_BUNDLE -> {
                     method = "certs.issue_node";
-                    p.put("node_id", required(otherNodeId, "the other node's id")).put("days", days(nodeDays))
-                            .put("out_dir", required(bundleDir, "an output directory"));
+                    p.put("node_id", required(otherNodeId, "the other node's id")).put("days", days(nodeDays));
+                    required(bundleDir, "an output directory");
+                    optionalPath(p, "out_dir", bundleDir, "output directory");
                     hosts(p, otherHosts);
                     caDirParam(p);
                 }
                 case SIGN_CSR -> {
                     method = "certs.sign_csr";
-                    p.put("csr_file", required(csrFile, "the CSR file")).put("days", days(nodeDays));
-                    if (!csrOut.getText().isBlank()) {
-                        p.put("out_file", csrOut.getText().trim());
-                    }
+                    required(csrFile, "the CSR file");
+                    optionalPath(p, "csr_file", csrFile, "CSR file");
+                    p.put("days", days(nodeDays));
+                    optionalPath(p, "out_file", csrOut, "certificate output file");
                     caDirParam(p);
                 }
                 default -> throw new IllegalStateException(task.name());
@@ -263,7 +290,15 @@ public final class CertificateWizard {
         connection.then(connection.call(method, p, DaemonConnection.LONG_CALL_TIMEOUT), answer -> {
             busy.setVisible(false);
             run.setDisable(false);
-            showResult(task == Task.EXISTING_CA ? "CA found" : "Done", CertificateReportView.lines(task == Task.EXISTING_CA ? caReport(answer) : answer), false);
+            if (task == Task.EXISTING_CA) {
+                showExistingCa(answer);
+                return;
+            }
+            if (task == Task.CREATE_CA && answer.hasNonNull("certificate")) {
+                // the next steps (issue, export, sign) use this CA
+                caDir.setText(java.nio.file.Path.of(answer.path("certificate").asText()).getParent().toString());
+            }
+            showResult("Done", CertificateReportView.lines(answer), false);
             connection.refresh();
         }, failed -> {
             busy.setVisible(false);
@@ -280,9 +315,21 @@ public final class CertificateWizard {
         });
     }
 
-    private static JsonNode caReport(JsonNode status) {
-        JsonNode ca = status.get("ca");
-        return ca != null ? ca : status;
+    /** {@code certs.status} of the typed directory: its CA report, or why it is not usable as the CA. */
+    private void showExistingCa(JsonNode status) {
+        JsonNode ca = status.path("ca");
+        String dir = status.path("dir").asText(caDir.getText());
+        if (ca.isMissingNode() || ca.isNull()) {
+            int others = status.path("certificates").size();
+            showResult("No CA in " + dir, List.of("No CA certificate (ca-cert.pem) in " + dir
+                    + (others > 0 ? "; it holds " + others + " other certificate" + (others == 1 ? "" : "s") : "")
+                    + ". Copy ca-cert.pem and ca-key.pem of the cluster's CA there, or create a CA."), true);
+            return;
+        }
+        caDir.setText(dir);
+        List<String> lines = new ArrayList<>(CertificateReportView.lines(ca));
+        lines.add("The next steps sign with this CA.");
+        showResult("CA found", lines, false);
     }
 
     private static List<String> errorLines(DaemonCallException e) {
@@ -306,6 +353,7 @@ public final class CertificateWizard {
                 + "all nodes need new certificates before they can talk to each other again.");
         text.setWrapText(true);
         text.setMaxWidth(440);
+        text.setPrefWidth(440); // the dialog takes its content's preferred width: unwrapped, that is the whole text
         text.setId("confirmReplaceText");
         a.getDialogPane().setContent(text);
         ((Button) a.getDialogPane().lookupButton(keep)).setDefaultButton(true);
@@ -323,13 +371,19 @@ public final class CertificateWizard {
         for (String l : lines) {
             Label label = new Label(l);
             label.setWrapText(true);
+            label.setMinHeight(Region.USE_PREF_SIZE);
             result.getChildren().add(label);
         }
     }
 
     private void caDirParam(ObjectNode p) {
-        if (!caDir.getText().isBlank()) {
-            p.put("ca_dir", caDir.getText().trim());
+        optionalPath(p, "ca_dir", caDir, "CA directory");
+    }
+
+    /** Puts the field's path, made absolute (the daemon refuses relative ones), when the field is not empty. */
+    private static void optionalPath(ObjectNode p, String param, TextField f, String what) {
+        if (!f.getText().isBlank()) {
+            p.put(param, TypedPath.absolute(f.getText(), TypedPath.home(), what).toString());
         }
     }
 

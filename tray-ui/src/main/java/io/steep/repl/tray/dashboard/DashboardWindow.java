@@ -34,6 +34,7 @@ import javafx.stage.Stage;
 import javafx.util.Duration;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The main window: daemon status, the cluster's nodes and the audit log, all fed by {@link DaemonModel} (which the
@@ -204,9 +205,34 @@ public final class DashboardWindow {
             health.getStyleClass().removeAll("ok", "warn", "bad");
             health.getStyleClass().add(t.level() == TrayState.Level.HEALTHY ? "ok" : t.level() == TrayState.Level.DEGRADED ? "warn" : "bad");
         });
-        model.serviceProperty().subscribe(s -> service.setText(s == null ? "unknown"
-                : s.path("state").asText(s.path("status").asText("unknown")) + (s.has("mode") ? " (" + s.path("mode").asText() + ")" : "")));
+        model.serviceProperty().subscribe(s -> service.setText(serviceText(s)));
         return g;
+    }
+
+    /**
+     * {@code service.status} in a few words: "not installed (system)", "active (user, enabled)", "failed (system)".
+     * The state is the daemon's ({@code active|starting|stopping|inactive|failed|unknown}); {@code scope} says which
+     * service manager domain it is.
+     */
+    static String serviceText(JsonNode s) {
+        if (s == null) {
+            return "unknown";
+        }
+        String scope = s.path("scope").asText("");
+        if (s.has("installed") && !s.path("installed").asBoolean()) {
+            return "not installed" + (scope.isEmpty() ? "" : " (" + scope + ")");
+        }
+        List<String> details = new java.util.ArrayList<>();
+        if (!scope.isEmpty()) {
+            details.add(scope);
+        }
+        if (s.path("enabled").asBoolean(false)) {
+            details.add("enabled");
+        }
+        if (s.hasNonNull("main_pid")) {
+            details.add("pid " + s.path("main_pid").asLong());
+        }
+        return s.path("state").asText("unknown") + (details.isEmpty() ? "" : " (" + String.join(", ", details) + ")");
     }
 
     private static void mark(Label l, boolean ok) {

@@ -5,31 +5,63 @@ import io.steep.repl.tray.connection.DaemonCallException;
 
 import java.util.Locale;
 
-/** Explains why installing steep_repl failed and what fixes it. Pure, so every branch is unit-tested. */
+/**
+ * Explains why installing steep_repl failed and what fixes it. The daemon's codes come first
+ * ({@code UNSUPPORTED_VERSION}, {@code EXTENSION_FILES_MISSING}, {@code PERMISSION_DENIED}, see docs/ipc.md); the
+ * server's own words are recognised too, for a daemon that passes them on under another code. Pure, so every branch
+ * is unit-tested.
+ */
 public final class ExtensionErrors {
+
+    /** Where the DEB puts the files when PostgreSQL's own extension directory is not writable for it. */
+    static final String DEB_SHARE_DIR = "/opt/steep-repl/share";
 
     private ExtensionErrors() {
     }
 
     public static String explain(DaemonCallException e) {
+        return explain(e, null, null);
+    }
+
+    /**
+     * @param database the daemon's database, to fill into the commands (null: a placeholder)
+     * @param role     the daemon's PostgreSQL role (null: a placeholder)
+     */
+    public static String explain(DaemonCallException e, String database, String role) {
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        if (m.contains("requires postgresql 18") || m.contains("postgresql 18 or later")) {
+        String db = database == null || database.isBlank() ? "DB" : database;
+        String r = role == null || role.isBlank() ? "<daemon role>" : role;
+        if ("UNSUPPORTED_VERSION".equals(e.code()) || m.contains("requires postgresql 18") || m.contains("postgresql 18 or later")) {
             return "steep_repl needs PostgreSQL 18 or later, and this server is older. Upgrade the cluster to 18 "
-                    + "(pg_upgrade or a dump and restore), or point the daemon's postgresql settings at a PostgreSQL 18 server, "
-                    + "then install again.";
+                    + "(pg_upgrade, or a dump and restore), or point the postgresql section of the daemon's config at a "
+                    + "PostgreSQL 18 server, then install again.";
         }
-        if (m.contains("not found") && (m.contains("extension") || m.contains("control file"))
-                || m.contains("could not open extension control file") || m.contains("is not available")) {
-            return "PostgreSQL cannot find the steep_repl extension files. Install the steep-repl package on the "
-                    + "database server (it puts steep_repl.control and the SQL into the extension directory), or add the "
-                    + "directory holding them to postgresql.conf: extension_control_path = '$system:/usr/share/steep-repl/postgresql' "
-                    + "and reload PostgreSQL, then install again.";
+        if (m.contains("update path") || m.contains("cannot update version")) {
+            return "An older steep_repl is installed and the files on the database server cannot update it. Install the "
+                    + "steep-repl package of this release on the database server (it ships the update scripts), then "
+                    + "install again.";
         }
-        if ("PERMISSION_DENIED".equals(e.code()) || m.contains("permission denied to create extension") || m.contains("must be superuser")) {
-            return "The daemon's database role may not create extensions. Run CREATE EXTENSION steep_repl once as a "
-                    + "superuser or the database owner, or grant the role CREATE on the database.";
+        if ("EXTENSION_FILES_MISSING".equals(e.code()) || m.contains("could not open extension control file")
+                || m.contains("is not available") || m.contains("no steep_repl extension files")) {
+            return filesMissing();
+        }
+        if ("PERMISSION_DENIED".equals(e.code()) || m.contains("permission denied to create extension")
+                || m.contains("must be superuser")) {
+            return "Only a superuser may create steep_repl (its control file says superuser = true), and the daemon's "
+                    + "role is not one. Create it once as postgres, then give the daemon's role access:\n"
+                    + "  sudo -u postgres psql -d " + db + " -c 'CREATE EXTENSION steep_repl'\n"
+                    + "  sudo -u postgres psql -d " + db + " -c \"SELECT steep_repl.grant_daemon_access('" + r + "')\"";
         }
         String hint = ErrorDialogs.hint(e);
         return hint.isEmpty() ? "See the daemon's log for details." : hint;
+    }
+
+    /** The fix when the server has no steep_repl files (also shown when the status says they are not available). */
+    public static String filesMissing() {
+        return "PostgreSQL cannot find the steep_repl extension files. Install the steep-repl package on the database "
+                + "server: it copies steep_repl.control and the SQL scripts into $(pg_config --sharedir)/extension. "
+                + "Otherwise put the files in DIR/extension and set extension_control_path = '$system:DIR' in "
+                + "postgresql.conf (the DEB ships them under " + DEB_SHARE_DIR + "/extension, so '$system:" + DEB_SHARE_DIR
+                + "'), reload PostgreSQL, then install again.";
     }
 }

@@ -1,6 +1,7 @@
 package io.steep.repl.tray.extension;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.steep.repl.tray.connection.DaemonCallException;
 import io.steep.repl.tray.connection.DaemonConnection;
 import io.steep.repl.tray.traymenu.TrayIcons;
 import io.steep.repl.tray.traymenu.TrayState;
@@ -25,6 +26,7 @@ public final class ExtensionInstaller {
     private final Stage stage = new Stage();
     private final Label pgVersion = value("extPgVersion");
     private final Label database = value("extDatabase");
+    private final Label role = value("extRole");
     private final Label available = value("extAvailable");
     private final Label installed = value("extInstalled");
     private final Label message = new Label();
@@ -37,8 +39,8 @@ public final class ExtensionInstaller {
         GridPane g = new GridPane();
         g.setHgap(12);
         g.setVgap(8);
-        String[] keys = {"PostgreSQL", "Database", "Available", "Installed"};
-        Label[] vals = {pgVersion, database, available, installed};
+        String[] keys = {"PostgreSQL", "Database", "Role", "Available", "Installed"};
+        Label[] vals = {pgVersion, database, role, available, installed};
         for (int i = 0; i < keys.length; i++) {
             Label k = new Label(keys[i]);
             k.setStyle("-fx-font-weight: bold");
@@ -66,7 +68,7 @@ public final class ExtensionInstaller {
         intro.setWrapText(true);
         VBox root = new VBox(12, head, intro, g, new HBox(12, install, progress), message, explanation, new HBox(close));
         root.setPadding(new Insets(16));
-        Scene scene = new Scene(root, 620, 360);
+        Scene scene = new Scene(root, 640, 420);
         scene.getStylesheets().add(io.steep.repl.tray.dashboard.DashboardWindow.class.getResource("dashboard.css").toExternalForm());
         stage.setScene(scene);
         stage.setTitle("steep-repl — extension");
@@ -94,36 +96,55 @@ public final class ExtensionInstaller {
 
     void loadStatus() {
         connection.then(connection.call("extension.status", null), this::showStatus, failed -> {
-            message.setText("Cannot read the extension status: " + failed.getMessage());
+            message.setText("Cannot read the extension status (" + failed.code() + "): " + failed.getMessage());
             explanation.setText(ExtensionErrors.explain(failed));
         });
     }
 
+    /** The last status answer: the database and role fill the commands of an explanation. */
+    private JsonNode lastStatus;
+
+    /** Reads {@code extension.status} (docs/ipc.md): server_version, supported, available, default_version, installed… */
     private void showStatus(JsonNode s) {
-        String pg = s.path("postgresql_version").asText(s.path("server_version").asText("unknown"));
+        lastStatus = s;
+        String pg = s.path("server_version").asText("unknown");
         pgVersion.setText(pg);
         database.setText(s.path("database").asText("?"));
+        role.setText(s.path("role").asText("?") + (s.path("superuser").asBoolean() ? " (superuser)" : " (not a superuser)"));
         boolean isAvailable = s.path("available").asBoolean();
-        available.setText(isAvailable ? "yes, version " + s.path("available_version").asText(s.path("default_version").asText("?"))
+        available.setText(isAvailable ? "yes, version " + text(s, "default_version", "?")
                 : "no: the extension files are not in this server's extension directory");
-        String inst = s.path("installed_version").asText("");
+        String inst = text(s, "installed_version", "");
         boolean isInstalled = s.path("installed").asBoolean(!inst.isEmpty());
-        installed.setText(isInstalled ? "yes, version " + (inst.isEmpty() ? "?" : inst) : "no");
+        installed.setText(isInstalled ? "yes, version " + (inst.isEmpty() ? "?" : inst)
+                + (s.path("update_available").asBoolean() ? " (update to " + text(s, "default_version", "?") + " available)" : "")
+                : "no");
         int major = majorOf(pg);
-        if (major > 0 && major < TrayState.MIN_PG_MAJOR) {
+        boolean supported = s.has("supported") ? s.path("supported").asBoolean() : major == 0 || major >= TrayState.MIN_PG_MAJOR;
+        if (!supported) {
             install.setDisable(true);
             explanation.setText("PostgreSQL " + pg + " is too old: steep_repl needs PostgreSQL 18 or later. Upgrade the "
                     + "server (pg_upgrade) or point the daemon at a PostgreSQL 18 server.");
-        } else {
-            install.setDisable(isInstalled);
-            if (!isAvailable) {
-                explanation.setText(ExtensionErrors.explain(new io.steep.repl.tray.connection.DaemonCallException(
-                        "EXTENSION_FILES_NOT_FOUND", "extension steep_repl not found")));
-            }
+            return;
+        }
+        install.setDisable(isInstalled && !s.path("update_available").asBoolean());
+        install.setText(isInstalled && s.path("update_available").asBoolean() ? "Update steep_repl" : "Install steep_repl");
+        if (!isAvailable) {
+            explanation.setText(ExtensionErrors.filesMissing());
+        } else if (!isInstalled && s.has("superuser") && !s.path("superuser").asBoolean()) {
+            // the install would be refused: say so up front (the button stays, the daemon has the last word)
+            explanation.setText(ExtensionErrors.explain(new DaemonCallException("PERMISSION_DENIED", ""),
+                    s.path("database").asText(null), s.path("role").asText(null)));
         }
         if (isInstalled && message.getText().isEmpty()) {
             message.setText("steep_repl is installed.");
         }
+    }
+
+    /** A text field of the answer; JSON null and absent give the fallback. */
+    private static String text(JsonNode s, String field, String fallback) {
+        JsonNode v = s.get(field);
+        return v == null || v.isNull() ? fallback : v.asText();
     }
 
     static int majorOf(String version) {
@@ -139,15 +160,21 @@ public final class ExtensionInstaller {
         explanation.setText("");
         connection.then(connection.call("extension.install", null, DaemonConnection.LONG_CALL_TIMEOUT), r -> {
             progress.setVisible(false);
-            message.setText("Installed steep_repl " + r.path("installed_version").asText(r.path("version").asText(""))
-                    + " in database " + r.path("database").asText("?") + ".");
-            loadStatus();
+            String version = text(r, "installed_version", "?");
+            String db = r.path("database").asText("?");
+            message.setText(switch (r.path("action").asText("")) {
+                case "updated" -> "Updated steep_repl from " + text(r, "previous_version", "?") + " to " + version + " in database " + db + ".";
+                case "unchanged" -> "steep_repl " + version + " was already installed in database " + db + "; nothing changed.";
+                default -> "Installed steep_repl " + version + " in database " + db + ".";
+            });
+            showStatus(r); // the answer carries the status after the change
             connection.refresh();
         }, failed -> {
             progress.setVisible(false);
             install.setDisable(false);
             message.setText("Install failed (" + failed.code() + "): " + failed.getMessage());
-            explanation.setText(ExtensionErrors.explain(failed));
+            explanation.setText(ExtensionErrors.explain(failed, lastStatus == null ? null : lastStatus.path("database").asText(null),
+                    lastStatus == null ? null : lastStatus.path("role").asText(null)));
         });
     }
 }

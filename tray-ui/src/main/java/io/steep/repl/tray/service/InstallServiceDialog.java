@@ -52,8 +52,10 @@ public final class InstallServiceDialog {
                 busy.setVisible(false);
                 install.setDisable(false);
                 outcome.setStyle("-fx-text-fill: #1e7d36");
-                outcome.setText("Installed" + (r.hasNonNull("unit") ? " as " + r.path("unit").asText() : "")
-                        + (r.hasNonNull("message") ? ": " + r.path("message").asText() : "."));
+                // e.g. "done: install steep-repl (systemd, user service)"; the log names each step
+                String done = r.path("message").asText("done: install (" + r.path("scope").asText(m) + " service)");
+                outcome.setText("Installed the " + r.path("scope").asText(m) + " service (" + r.path("manager").asText("?") + "). "
+                        + done + (r.path("log").asText("").isBlank() ? "" : "\n" + r.path("log").asText().strip()));
                 connection.refresh();
             }, failed -> {
                 busy.setVisible(false);

@@ -4,6 +4,7 @@ import io.steep.repl.tray.ErrorDialogs;
 import io.steep.repl.tray.connection.DaemonConnection;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
 import javafx.stage.Window;
 
 import java.util.function.Supplier;
@@ -43,9 +44,31 @@ public final class ServiceControl {
     }
 
     private void run(String method, String title) {
-        connection.then(connection.call(method, null, DaemonConnection.LONG_CALL_TIMEOUT),
-                r -> connection.refresh(),
-                failed -> ErrorDialogs.show(owner.get(), title, failed));
+        connection.then(connection.call(method, null, DaemonConnection.LONG_CALL_TIMEOUT), r -> {
+            if (r.path("scheduled").asBoolean()) {
+                // the daemon we talk to is the service: it answers first, then goes; the link reconnects by itself
+                scheduledNotice(title, r.path("message").asText("")).show();
+            } else {
+                connection.refresh();
+            }
+        }, failed -> ErrorDialogs.show(owner.get(), title, failed));
+    }
+
+    /** Says that the daemon will stop (and come back, for a restart) and that the tray reconnects by itself. */
+    Alert scheduledNotice(String title, String daemonMessage) {
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.initOwner(owner.get());
+        a.setTitle(title);
+        a.setHeaderText(title + ": the daemon is about to go");
+        Label body = new Label(daemonMessage + (daemonMessage.isEmpty() ? "" : "\n\n")
+                + "This tray talks to that daemon, so the connection drops now; the tray keeps trying to reconnect"
+                + " and shows the daemon again as soon as it is back.");
+        body.setWrapText(true);
+        body.setMaxWidth(460);
+        body.setPrefWidth(460); // the dialog takes its content's preferred width: unwrapped, that is the whole text
+        body.setId("serviceScheduledText");
+        a.getDialogPane().setContent(body);
+        return a;
     }
 
     private boolean confirm(String header, String text) {

@@ -25,8 +25,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A stand-in daemon for the tray's tests and screenshots: shared-proto's real unix-socket listener and JSON-lines
- * codec, with canned answers for every method the tray calls. Replace with the real daemon distribution
- * ({@code daemon/target/steep-repl/bin/steep-repl run}) once it serves all of these methods (see tray-ui/README.md).
+ * codec, with canned answers for every method the tray calls — shaped like the real daemon's (same fields, same
+ * error codes; docs/ipc.md and the daemon's {@code io.steep.repl.daemon.ipc} classes). The UI tests that can run
+ * against the real daemon do ({@code RealDaemon*UiTest}); this one stays for what the real one cannot do in a test:
+ * service.* (it would touch the system's service manager), pushed events on demand, and screenshots.
  */
 public final class FakeDaemon implements AutoCloseable {
 
@@ -201,17 +203,58 @@ public final class FakeDaemon implements AutoCloseable {
         return h;
     }
 
-    static ObjectNode report(String subject, List<String> sans, int daysLeft, String fingerprint, boolean ca) {
-        ObjectNode r = json().put("subject", subject).put("issuer", "CN=steep-repl cluster CA")
-                .put("notAfter", Instant.now().plusSeconds(daysLeft * 86400L).toString().substring(0, 19) + "Z")
-                .put("daysLeft", daysLeft).put("sha256Fingerprint", fingerprint).put("certificateAuthority", ca);
+    /** A certificate report as the daemon's CertsJson writes it (camelCase, see docs/ipc.md). */
+    static ObjectNode report(String file, String subject, List<String> sans, int daysLeft, String fingerprint, boolean ca) {
+        Instant now = Instant.now();
+        ObjectNode r = json().put("file", file).put("subject", subject).put("issuer", "CN=steep-repl cluster CA")
+                .put("nodeId", ca ? null : subject.replaceFirst("^CN=", ""));
         ArrayNode s = r.putArray("subjectAltNames");
         sans.forEach(s::add);
+        r.put("serial", "5e1f0c2a9b7d4e11").put("notBefore", now.minusSeconds(86400).toString().substring(0, 19) + "Z")
+                .put("notAfter", now.plusSeconds(daysLeft * 86400L).toString().substring(0, 19) + "Z")
+                .put("daysLeft", daysLeft).put("sha256Fingerprint", fingerprint).put("certificateAuthority", ca)
+                .put("chain", ca ? "SELF_SIGNED_CA" : "SIGNED_BY_CA");
         r.putArray("warnings");
         return r;
     }
 
     public static final String FP = "3F:A2:9C:11:7B:E0:4D:52:88:C1:0A:9E:D3:62:F7:15:4B:0C:E9:27:A1:5D:36:C8:90:7E:12:AF:44:D1:6B:03";
+
+    /** The daemon's certificate directory when a call names none (here: where the packages put it). */
+    public static final String CERTS_DIR = "/etc/steep/certs";
+
+    /** Like the daemon's AdminParams: an absent path is the default, a relative one is INVALID_PARAMS. */
+    static String path(JsonNode p, String field, String fallback) throws IpcException {
+        if (!p.hasNonNull(field)) {
+            return fallback;
+        }
+        String text = p.get(field).asText();
+        if (!text.startsWith("/")) {
+            throw new IpcException(IpcErrorCode.INVALID_PARAMS, "params." + field + " must be an absolute path (the daemon"
+                    + " does not share your working directory), got \"" + text + "\"");
+        }
+        return text;
+    }
+
+    /** An operation answer of service.* (ServiceMethods.Operate): the real one carries no "unit". */
+    static ObjectNode serviceOperation(String operation, String scope) {
+        return json().put("operation", operation).put("scope", scope).put("manager", "systemd").put("dry_run", false)
+                .put("scheduled", false).put("message", "done: " + operation + " steep-repl (systemd, " + scope + " service)")
+                .put("log", "systemctl --user daemon-reload\nsystemctl --user " + operation + " steep-repl.service\n");
+    }
+
+    /** Extension status fields of ExtensionMethods.State. */
+    static ObjectNode extensionStatus(String serverVersion, int versionNum, boolean available, String installedVersion, boolean superuser) {
+        return json().put("database", "steep").put("role", superuser ? "postgres" : "steep_repl").put("superuser", superuser)
+                .put("server_version", serverVersion).put("server_version_num", versionNum).put("supported", versionNum >= 180000)
+                .put("available", available).put("default_version", available ? "0.1.0" : null)
+                .put("installed", installedVersion != null).put("installed_version", installedVersion)
+                .put("update_available", installedVersion != null && available && !installedVersion.equals("0.1.0"));
+    }
+
+    public static ObjectNode extensionStatus(String serverVersion, int versionNum, boolean available, String installedVersion) {
+        return extensionStatus(serverVersion, versionNum, available, installedVersion, true);
+    }
 
     private void cannedAnswers() {
         Instant now = Instant.now();
@@ -259,50 +302,75 @@ public final class FakeDaemon implements AutoCloseable {
             return r;
         });
         on("certs.status", p -> {
-            ObjectNode r = json();
-            r.set("ca", report("CN=steep-repl cluster CA", List.of(), 3640, FP, true));
-            r.set("node", report("CN=node-a", List.of("DNS:node-a.example", "IP:10.0.1.10"), 300, FP, false));
+            String dir = path(p, "dir", path(p, "ca_dir", CERTS_DIR));
+            ObjectNode r = json().put("dir", dir).put("exists", true);
+            ObjectNode ca = report(dir + "/ca-cert.pem", "CN=steep-repl cluster CA", List.of(), 3640, FP, true);
+            ObjectNode node = report(dir + "/node-cert.pem", "CN=node-a", List.of("URI:spiffe://steep-repl/node/node-a", "DNS:node-a.example", "IP:10.0.1.10"), 300, FP, false);
+            r.putArray("certificates").add(ca).add(node);
+            r.set("ca", ca);
+            r.set("node", node);
+            r.putObject("configured").put("cert_file", CERTS_DIR + "/node-cert.pem").put("key_file", CERTS_DIR + "/node-key.pem")
+                    .put("ca_file", CERTS_DIR + "/ca-cert.pem");
             r.putArray("suggested_hosts").add("node-a.example").add("10.0.1.10");
             return r;
         });
         on("certs.init_ca", p -> {
+            String dir = path(p, "dir", CERTS_DIR);
             if (caExists && !p.path("force").asBoolean()) {
-                throw new IpcException(IpcErrorCode.ALREADY_EXISTS, "a cluster CA exists in /etc/steep/certs (ca-cert.pem, ca-key.pem); pass force to replace it");
+                throw new IpcException(IpcErrorCode.ALREADY_EXISTS, "a CA already exists in " + dir + " (ca-cert.pem/ca-key.pem);"
+                        + " replacing it would invalidate every node certificate it signed. Use it to issue more nodes, or pass --force to replace it");
             }
             caExists = true;
-            ObjectNode r = json().put("certificate", "/etc/steep/certs/ca-cert.pem").put("key", "/etc/steep/certs/ca-key.pem");
-            r.set("report", report("CN=" + p.path("common_name").asText(), List.of(), p.path("days").asInt(), FP, true));
+            ObjectNode r = json().put("certificate", dir + "/ca-cert.pem").put("key", dir + "/ca-key.pem");
+            r.set("report", report(dir + "/ca-cert.pem", "CN=" + p.path("common_name").asText("steep-repl cluster CA"),
+                    List.of(), p.path("days").asInt(3650), FP, true));
             return r;
         });
         on("certs.issue_node", p -> {
-            List<String> sans = new java.util.ArrayList<>();
+            // like the daemon's NodeCertificateIssuer: the node's SPIFFE id first, then the hosts
+            List<String> sans = new java.util.ArrayList<>(List.of("URI:spiffe://steep-repl/node/" + p.path("node_id").asText("node-a")));
             p.path("hosts").forEach(h -> sans.add((h.asText().matches("[0-9.]+") ? "IP:" : "DNS:") + h.asText()));
-            String dir = p.path("out_dir").asText("/etc/steep/certs");
+            path(p, "ca_dir", CERTS_DIR);
+            String dir = path(p, "out_dir", CERTS_DIR);
             ObjectNode r = json().put("certificate", dir + "/node-cert.pem").put("key", dir + "/node-key.pem").put("caCertificate", dir + "/ca-cert.pem");
-            r.set("report", report("CN=" + p.path("node_id").asText(), sans, p.path("days").asInt(), FP, false));
+            r.set("report", report(dir + "/node-cert.pem", "CN=" + p.path("node_id").asText("node-a"), sans, p.path("days").asInt(365), FP, false));
             return r;
         });
         on("certs.sign_csr", p -> {
-            ObjectNode r = json().put("certificate", p.path("out_file").asText("/tmp/node-d-cert.pem")).put("caCertificate", "/etc/steep/certs/ca-cert.pem");
-            r.set("report", report("CN=node-d", List.of("DNS:node-d.example"), 365, FP, false));
+            if (!p.hasNonNull("csr_file")) {
+                throw new IpcException(IpcErrorCode.INVALID_PARAMS, "params.csr_file is required");
+            }
+            String csr = path(p, "csr_file", null);
+            path(p, "ca_dir", CERTS_DIR);
+            String out = path(p, "out_file", csr.replaceFirst("csr\\.pem$", "cert.pem"));
+            ObjectNode r = json().put("certificate", out).put("caCertificate", CERTS_DIR + "/ca-cert.pem");
+            r.set("report", report(out, "CN=node-d", List.of("URI:spiffe://steep-repl/node/node-d", "DNS:node-d.example"), 365, FP, false));
             return r;
         });
-        on("extension.status", p -> json().put("postgresql_version", "18.1").put("database", "steep")
-                .put("available", true).put("available_version", "0.1.0").put("installed", extensionInstalled)
-                .put("installed_version", extensionInstalled ? "0.1.0" : null));
+        on("extension.status", p -> extensionStatus("18.1", 180001, true, extensionInstalled ? "0.1.0" : null));
         on("extension.install", p -> {
+            boolean before = extensionInstalled;
             extensionInstalled = true;
-            return json().put("installed_version", "0.1.0").put("database", "steep");
-        });
-        on("service.status", p -> json().put("state", "running").put("mode", "user"));
-        on("service.install", p -> {
-            if ("system".equals(p.path("mode").asText())) {
-                throw new IpcException(IpcErrorCode.PERMISSION_DENIED, "installing a system service needs root; the daemon runs as user tray-test");
+            ObjectNode r = extensionStatus("18.1", 180001, true, "0.1.0").put("action", before ? "unchanged" : "created");
+            if (before) {
+                r.put("previous_version", "0.1.0");
             }
-            return json().put("unit", "steep-repl.service (systemd --user)");
+            return r;
         });
-        for (String m : List.of("service.start", "service.stop", "service.restart", "service.uninstall")) {
-            on(m, p -> json().put("state", "running"));
+        on("service.status", p -> json().put("manager", "systemd").put("scope", "user").put("installed", true).put("enabled", true)
+                .put("state", "active").put("running", true).put("main_pid", 4242)
+                .put("since", now.minusSeconds(93784).toString()).put("uptime_seconds", 93784).put("detail", "running"));
+        on("service.install", p -> {
+            String scope = p.path("mode").asText(p.path("user").asBoolean() ? "user" : "system");
+            if (scope.equals("system")) {
+                throw new IpcException(IpcErrorCode.PERMISSION_DENIED, "install steep-repl (systemd, system service) needs root:"
+                        + " run with sudo, or use --user for a per-user service (over IPC: the daemon runs as tray-test and acts"
+                        + " with its rights; pass \"user\": true for a per-user service, or run the steep-repl command with sudo on this machine)");
+            }
+            return serviceOperation("install", scope);
+        });
+        for (String m : List.of("start", "stop", "restart", "uninstall")) {
+            on("service." + m, p -> serviceOperation(m, "user"));
         }
     }
 
