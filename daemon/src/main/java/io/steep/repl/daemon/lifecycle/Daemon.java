@@ -182,7 +182,25 @@ public final class Daemon {
                 .orElseThrow(() -> new IllegalStateException("the gRPC node is not running"))
                 .join(peer);
         return registry -> AdminMethods.install(registry, new AdminDeps(ctx.database().dataSource(),
-                ctx.database()::probeSoon, ctx.config(), Clock.systemUTC(), ServiceControl.forThisHost(), join));
+                () -> awaitExtensionSeen(ctx), ctx.config(), Clock.systemUTC(), ServiceControl.forThisHost(), join));
+    }
+
+    /**
+     * After extension.install: re-probe now and wait (briefly) until the monitor sees the extension, so the answer
+     * and the status a client reads right after it agree, instead of lagging one probe interval behind.
+     */
+    private static void awaitExtensionSeen(DaemonContext ctx) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        ctx.database().probeSoon();
+        while (ctx.database().status().extensionVersion().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            ctx.database().probeSoon();
+        }
     }
 
     private Map<String, Object> facts() {
