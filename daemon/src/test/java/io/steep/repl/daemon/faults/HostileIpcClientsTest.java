@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileIpcClientsTest {
 
     @TempDir
-    Path dir;
+    static Path dir;
     private DaemonConfig config;
     private Daemon daemon;
     private Path socket;
@@ -82,8 +82,9 @@ class HostileIpcClientsTest {
     private Future<Integer> politeClient(ExecutorService pool, AtomicBoolean running) {
         return pool.submit(() -> {
             int answered = 0;
+            long giveUp = System.nanoTime() + Duration.ofSeconds(90).toNanos(); // bounded even if a test forgets to stop it
             try (IpcClient c = FaultDaemons.ipc(config)) {
-                while (running.get()) {
+                while (running.get() && System.nanoTime() < giveUp) {
                     JsonNode s = c.call(IpcMethods.STATUS_GET, null, FaultDaemons.T);
                     assertThat(s.path("state").asText()).isEqualTo("running");
                     answered++;
@@ -126,6 +127,7 @@ class HostileIpcClientsTest {
             running.set(false);
             assertThat(polite.get()).as("status.get answers while 20 slowloris clients trickle").isGreaterThan(20);
         } finally {
+            running.set(false);
             for (SocketChannel ch : slow) {
                 ch.close();
             }
@@ -157,6 +159,7 @@ class HostileIpcClientsTest {
             running.set(false);
             assertThat(polite.get()).isGreaterThan(5);
         } finally {
+            running.set(false);
             for (SocketChannel ch : abandoned) {
                 ch.close();
             }
@@ -169,26 +172,36 @@ class HostileIpcClientsTest {
         int baselineThreads = ManagementFactory.getThreadMXBean().getThreadCount();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger connects = new AtomicInteger();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        AtomicInteger backlogFull = new AtomicInteger();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+             ExecutorService storm = Executors.newFixedThreadPool(4)) { // platform threads: a blocking connect waits for the backlog
             Future<Integer> polite = politeClient(pool, running);
-            List<Future<?>> storms = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                storms.add(pool.submit(() -> {
-                    for (int i = 0; i < 750; i++) {
-                        try (SocketChannel ch = raw()) {
-                            if (i % 3 == 0) {
-                                write(ch, "{\"id\":\"x\",\"method\":\"status.get\"}\n");
+            try {
+                List<Future<?>> storms = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    storms.add(storm.submit(() -> {
+                        for (int i = 0; i < 750; i++) {
+                            try (SocketChannel ch = raw()) {
+                                if (i % 3 == 0) {
+                                    write(ch, "{\"id\":\"x\",\"method\":\"status.get\"}\n");
+                                }
+                            } catch (java.net.SocketException busy) {
+                                backlogFull.incrementAndGet(); // EAGAIN: the listen backlog is full; a client retries
+                                Thread.sleep(1);
+                                i--;
+                                continue;
                             }
+                            connects.incrementAndGet();
                         }
-                        connects.incrementAndGet();
-                    }
-                    return null;
-                }));
+                        return null;
+                    }));
+                }
+                for (Future<?> f : storms) {
+                    f.get();
+                }
+            } finally {
+                running.set(false);
             }
-            for (Future<?> f : storms) {
-                f.get();
-            }
-            running.set(false);
             assertThat(polite.get()).isPositive();
         }
         assertThat(connects).hasValue(3000);

@@ -77,7 +77,7 @@ class SpoolFailureTest {
                 JsonNode health = FaultDaemons.call(config, IpcMethods.HEALTH_CHECK);
                 assertThat(health.path("status").asText()).as(health.toString()).isEqualTo("degraded");
                 assertThat(health.at("/components/audit/status").asText()).isEqualTo("spool_unwritable");
-                assertThat(health.at("/components/audit/error").asText()).contains("No space left on device");
+                assertThat(health.at("/components/audit/message").asText()).contains("No space left on device");
                 HttpResponse<String> http = FaultDaemons.http(daemon, "/health");
                 JsonNode body = new ObjectMapper().readTree(http.body());
                 assertThat(body.at("/components/audit/error").asText()).contains(spool.toString());

@@ -83,7 +83,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TlsAbuseTest {
 
     @TempDir
-    Path dir;
+    static Path dir;
     private DaemonConfig config;
     private Daemon daemon;
     private LogCapture logs;
