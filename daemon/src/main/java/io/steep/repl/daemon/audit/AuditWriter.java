@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.steep.repl.daemon.db.Database;
+import io.steep.repl.daemon.health.ComponentHealth;
 import io.steep.repl.daemon.lifecycle.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,9 @@ public final class AuditWriter implements Component {
     private volatile boolean running;
     private Thread delivery;
     private volatile String lastProblem = "";
+    /** Why the last append to the spool failed; null while the spool is writable. */
+    private volatile String spoolProblem;
+    private long unspooled;
 
     public AuditWriter(Path spoolDir, Database database, MeterRegistry meters) {
         this.spoolDir = spoolDir;
@@ -92,10 +96,76 @@ public final class AuditWriter implements Component {
         try {
             spool.append(event);
         } catch (IOException e) {
-            log.error("could not spool audit event {} {}: {}", event.action(), event.eventId(), e.getMessage());
+            spoolFailed(event, e);
             return;
         }
+        if (spoolProblem != null) {
+            spoolRecovered();
+        }
         wake();
+    }
+
+    /**
+     * The spool cannot be written (disk full, read-only, permissions). The daemon keeps running: the event goes
+     * straight to PostgreSQL when it is ready (not durable across a crash, but not lost), health says so, and the
+     * error is logged once per distinct cause rather than once per event.
+     */
+    private void spoolFailed(AuditEvent event, IOException e) {
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        boolean direct = database.status().ready() && insertDirectly(event);
+        String problem = "cannot write the audit spool " + spoolDir + " (" + reason + "): free disk space or make "
+                + "repl.audit.spool_dir writable";
+        synchronized (this) {
+            if (!direct) {
+                unspooled++;
+            }
+            if (!problem.equals(spoolProblem)) {
+                log.error("{}; until then audit events go straight to PostgreSQL while it is reachable and are lost "
+                        + "while it is not (this one: {})", problem, direct ? "written to PostgreSQL" : "lost");
+            }
+            spoolProblem = problem;
+        }
+    }
+
+    private synchronized void spoolRecovered() {
+        if (spoolProblem == null) {
+            return;
+        }
+        log.info("audit spool {} is writable again; {} audit event(s) could not be recorded meanwhile", spoolDir, unspooled);
+        spoolProblem = null;
+    }
+
+    private boolean insertDirectly(AuditEvent e) {
+        try (Connection c = database.dataSource().getConnection(); PreparedStatement insert = c.prepareStatement(INSERT)) {
+            insert.setTimestamp(1, Timestamp.from(e.occurredAt()));
+            insert.setString(2, e.action());
+            insert.setString(3, e.actor());
+            insert.setString(4, e.targetType());
+            insert.setString(5, e.targetId());
+            insert.setString(6, newValue(e));
+            insert.setBoolean(7, e.success());
+            insert.setString(8, e.errorMessage());
+            insert.executeUpdate();
+            return true;
+        } catch (SQLException | IOException | RuntimeException ex) {
+            log.debug("direct audit insert failed", ex);
+            return false;
+        }
+    }
+
+    /**
+     * The {@code audit} health component: healthy while the spool is writable; degraded (healthy, with an error)
+     * while it is not but PostgreSQL takes the events directly; unhealthy while events are being lost.
+     */
+    public ComponentHealth health() {
+        String problem = spoolProblem;
+        if (problem == null) {
+            return ComponentHealth.up(depth() == 0 ? "ok" : "spooling");
+        }
+        boolean losing = !database.status().ready();
+        return new ComponentHealth(!losing, losing ? "losing_events" : "spool_unwritable", null, 0, null,
+                problem + (losing ? "; PostgreSQL is not reachable either, so audit events are being lost"
+                        : "; events are written to PostgreSQL directly, without the crash-safe spool"));
     }
 
     /** Events not yet in the database. */

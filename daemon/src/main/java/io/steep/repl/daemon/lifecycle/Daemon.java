@@ -99,6 +99,7 @@ public final class Daemon {
         Database database = new Database(config, meters, backoff);
         AuditWriter audit = new AuditWriter(config.audit().spoolDir(), database, meters);
         HealthRegistry health = new HealthRegistry(config, database, meters);
+        health.register("audit", audit::health);
         ctx = new DaemonContext(config, database, audit, health, meters, Instant.now(), Version.current());
 
         List<Component> order = new ArrayList<>(first);
