@@ -203,7 +203,7 @@ public final class AuditWriter implements Component {
                     deliverPending();
                     lastProblem = "";
                 } catch (SQLException | IOException | RuntimeException e) {
-                    String problem = e.getMessage();
+                    String problem = String.valueOf(e.getMessage() == null ? e : e.getMessage()); // a null message must not end delivery
                     if (!problem.equals(lastProblem)) {
                         log.warn("audit events stay in the spool ({} pending) until PostgreSQL accepts them: {}", depth(), problem);
                         lastProblem = problem;
