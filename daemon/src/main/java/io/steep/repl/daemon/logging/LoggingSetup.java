@@ -24,8 +24,8 @@ import java.util.Optional;
 
 /**
  * Logging set up in code (no logback.xml to get lost): the OS log when running as a service (see
- * {@link SystemLogs}), stderr otherwise, plus an optional rotating file. Libraries that chatter at INFO
- * (Hikari, zonky) are held at WARN unless --debug.
+ * {@link SystemLogs}), stderr otherwise, plus an optional rotating file. Libraries that chatter (Hikari, zonky,
+ * pgjdbc) are held back unless --debug.
  */
 public final class LoggingSetup {
 
@@ -40,7 +40,9 @@ public final class LoggingSetup {
         Logger rootLogger = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         rootLogger.setLevel(root);
         Level libraries = debug ? Level.DEBUG : Level.WARN;
-        ctx.getLogger("com.zaxxer.hikari").setLevel(libraries);
+        // Hikari logs every failed connection attempt with a stack trace; the PostgreSQL monitor already reports
+        // the state once per distinct problem, so only Hikari's errors get through.
+        ctx.getLogger("com.zaxxer.hikari").setLevel(debug ? Level.DEBUG : Level.ERROR);
         ctx.getLogger("io.zonky").setLevel(libraries);
         ctx.getLogger("org.postgresql").setLevel(debug ? Level.INFO : Level.WARN);
 
