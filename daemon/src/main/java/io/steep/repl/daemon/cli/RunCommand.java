@@ -47,6 +47,10 @@ final class RunCommand implements Callable<Integer> {
             + "directory, install the extension, create a development config if none exists, and run against it")
     boolean embeddedPostgres;
 
+    @Option(names = "--user", description = "per-user paths (config, data, IPC socket under your home / runtime dir) "
+            + "even as root or SYSTEM: the daemon a user starts for themselves, e.g. from the tray app")
+    boolean user;
+
     @Option(names = "--no-tray", description = "with --embedded-postgres: do not open the tray app even when a display exists")
     boolean noTray;
 
@@ -63,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         // The main job is a developer's own daemon: user-mode paths even when run as root.
-        ConfigLoader loader = embeddedPostgres
+        ConfigLoader loader = embeddedPostgres || user
                 ? new ConfigLoader(PlatformPaths.current(), System.getenv(), false) : ConfigLoader.forThisProcess();
         Path file = loader.locate(root.config());
         if (embeddedPostgres) {
