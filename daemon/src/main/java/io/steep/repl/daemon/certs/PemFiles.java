@@ -235,7 +235,12 @@ public final class PemFiles {
 
     /** All certificates of a PEM file, in order; at least one. */
     public static List<X509Certificate> readCertificates(Path file) {
-        List<Object> objects = readPemObjects(file, "a certificate");
+        String text = readText(file);
+        var plain = JdkPem.certificates(text);
+        if (plain.isPresent()) {
+            return plain.get();
+        }
+        List<Object> objects = readPemObjects(file, text, "a certificate");
         List<X509Certificate> out = new ArrayList<>();
         for (Object o : objects) {
             if (o instanceof X509CertificateHolder holder) {
@@ -260,7 +265,12 @@ public final class PemFiles {
      * file permissions, not by a passphrase somebody would have to type.
      */
     public static PrivateKey readPrivateKey(Path file) {
-        List<Object> objects = readPemObjects(file, "a private key");
+        String text = readText(file);
+        var plain = JdkPem.pkcs8PrivateKey(text);
+        if (plain.isPresent()) {
+            return plain.get();
+        }
+        List<Object> objects = readPemObjects(file, text, "a private key");
         Object o = objects.getFirst();
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try {
@@ -284,7 +294,7 @@ public final class PemFiles {
     }
 
     public static PKCS10CertificationRequest readCsr(Path file) {
-        List<Object> objects = readPemObjects(file, "a certificate signing request");
+        List<Object> objects = readPemObjects(file, readText(file), "a certificate signing request");
         Object o = objects.getFirst();
         if (o instanceof PKCS10CertificationRequest csr) {
             return csr;
@@ -313,8 +323,7 @@ public final class PemFiles {
         }
     }
 
-    private static List<Object> readPemObjects(Path file, String expected) {
-        String text = readText(file);
+    private static List<Object> readPemObjects(Path file, String text, String expected) {
         List<Object> objects = new ArrayList<>();
         try (PEMParser parser = new PEMParser(new StringReader(text))) {
             for (Object o = parser.readObject(); o != null; o = parser.readObject()) {

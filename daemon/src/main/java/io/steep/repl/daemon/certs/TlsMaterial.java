@@ -85,7 +85,10 @@ public final class TlsMaterial {
 
         try {
             char[] password = new char[0]; // the store lives in memory only
-            KeyStore keys = KeyStore.getInstance("PKCS12");
+            // JKS, not PKCS12: a PKCS#12 store encrypts the key entry with PBKDF2 (10 000 iterations) on
+            // setKeyEntry and decrypts it again in kmf.init — ~100-200 ms of cold crypto on every start, to
+            // protect a key that never leaves this process (the file on disk is what 0600 protects).
+            KeyStore keys = KeyStore.getInstance("JKS");
             keys.load(null, null);
             keys.setKeyEntry("node", key, password, chain.toArray(X509Certificate[]::new));
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());

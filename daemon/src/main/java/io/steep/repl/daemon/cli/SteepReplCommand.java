@@ -1,6 +1,11 @@
 package io.steep.repl.daemon.cli;
 
 import io.steep.repl.daemon.Version;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,20 +18,6 @@ import java.nio.file.Path;
         mixinStandardHelpOptions = true,
         versionProvider = SteepReplCommand.VersionProvider.class,
         description = "steep-repl: the node daemon of Steep's PostgreSQL replication foundation.",
-        subcommands = {
-                RunCommand.class,
-                StatusCommand.class,
-                VersionCommand.class,
-                HealthCommand.class,
-                NodeCommand.class,
-                TlsCommand.class,
-                ServiceCommands.Install.class,
-                ServiceCommands.Uninstall.class,
-                ServiceCommands.Start.class,
-                ServiceCommands.Stop.class,
-                ServiceCommands.Restart.class,
-                CommandLine.HelpCommand.class,
-        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success (status: running)",
@@ -51,8 +42,63 @@ public final class SteepReplCommand implements Runnable {
         return config;
     }
 
+    /**
+     * Every subcommand, in help order. Registered in code rather than in {@code @Command(subcommands)} so that
+     * {@link #commandLine(String...)} can build only the one a command line names: picocli reflects over each
+     * registered command class up front, and the whole tree (tls with its five subcommands, the service commands…)
+     * was a quarter of the daemon's start-up CPU before {@code run} even began.
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("run", RunCommand::new);
+        m.put("status", StatusCommand::new);
+        m.put("version", VersionCommand::new);
+        m.put("health", HealthCommand::new);
+        m.put("node", NodeCommand::new);
+        m.put("tls", TlsCommand::new);
+        m.put("install", ServiceCommands.Install::new);
+        m.put("uninstall", ServiceCommands.Uninstall::new);
+        m.put("start", ServiceCommands.Start::new);
+        m.put("stop", ServiceCommands.Stop::new);
+        m.put("restart", ServiceCommands.Restart::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** The full command tree (help, completion, tests). */
     public static CommandLine commandLine() {
+        return commandLine(SUBCOMMANDS.keySet());
+    }
+
+    /**
+     * The tree {@code args} needs: only the subcommand they name when they name one (other than {@code help},
+     * which lists them all), else all of them, so usage, errors and "did you mean" suggestions stay complete.
+     */
+    public static CommandLine commandLine(String... args) {
+        String named = subcommandNamed(args);
+        return commandLine(named == null || named.equals("help") ? SUBCOMMANDS.keySet() : List.of(named));
+    }
+
+    /** The first argument that is not an option (nor the value of the root's {@code --config}), if it names a subcommand. */
+    static String subcommandNamed(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--config")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return SUBCOMMANDS.containsKey(a) ? a : null;
+            }
+        }
+        return null;
+    }
+
+    private static CommandLine commandLine(Iterable<String> names) {
         CommandLine cl = new CommandLine(new SteepReplCommand());
+        for (String name : names) {
+            cl.addSubcommand(name, SUBCOMMANDS.get(name).get());
+        }
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("steep-repl: " + ex.getMessage());
@@ -70,7 +116,7 @@ public final class SteepReplCommand implements Runnable {
     }
 
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -26,6 +26,7 @@ import io.steep.repl.daemon.ipc.AdminMethods;
 import io.steep.repl.daemon.ipc.JoinAction;
 import io.steep.repl.daemon.ipc.MethodRegistry;
 import io.steep.repl.daemon.service.ServiceControl;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,7 +132,8 @@ public final class Daemon {
         }
         started = true;
         ctx.audit("daemon.started", "node", config.nodeId(), facts());
-        log.info("steep-repl {} started as node {} (pid {})", ctx.version(), config.nodeId(), ProcessHandle.current().pid());
+        log.info("steep-repl {} started as node {} (pid {}) in {} ms", ctx.version(), config.nodeId(),
+                ProcessHandle.current().pid(), System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
         return ctx;
     }
 
