@@ -2,8 +2,11 @@
 # Builds target/steep-repl-<version>.dmg on macOS with jpackage. Run through:
 #   ./mvnw -B -Pdmg -pl installers -am package -DskipTests
 # The app (steep-repl.app) holds both launchers in Contents/MacOS: steep-repl (daemon + CLI; the LaunchDaemon
-# runs it) and steep-repl-tray. The LaunchDaemon is installed by the daemon's own service command on first use:
-#   sudo /Applications/steep-repl.app/Contents/MacOS/steep-repl install && sudo ... start   (docs/install.md)
+# runs it) and steep-repl-tray. A DMG runs no install scripts: the LaunchDaemon is installed by the daemon's own
+# service command on first use. The tray, started from the bundle while /Library/LaunchDaemons/io.steep.repl.plist
+# is missing, offers to run `Contents/MacOS/steep-repl install` + `start` with administrator privileges (osascript;
+# tray-ui io.steep.repl.tray.service.LaunchDaemonOffer). By hand (docs/install.md):
+#   sudo /Applications/steep-repl.app/Contents/MacOS/steep-repl install && sudo ... start
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 installers=$(cd "$here/.." && pwd)

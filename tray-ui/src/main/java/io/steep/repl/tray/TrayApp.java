@@ -12,6 +12,8 @@ import io.steep.repl.tray.notify.DesktopNotifications;
 import io.steep.repl.tray.notify.HealthNotifier;
 import io.steep.repl.tray.service.BundledDaemon;
 import io.steep.repl.tray.service.InstallServiceDialog;
+import io.steep.repl.tray.service.LaunchDaemonOffer;
+import io.steep.repl.tray.service.LaunchDaemonOfferDialog;
 import io.steep.repl.tray.service.ServiceControl;
 import io.steep.repl.tray.traymenu.AwtTrayMenuController;
 import javafx.application.Application;
@@ -118,6 +120,18 @@ public final class TrayApp implements AppActions {
         connection.start();
         if (screenshotTour != null) {
             new ScreenshotTour(this, Path.of(screenshotTour)).run();
+        } else {
+            offerLaunchDaemon();
+        }
+    }
+
+    /** macOS, started from steep-repl.app, no LaunchDaemon yet: a DMG has no install script, so the tray offers it. */
+    private void offerLaunchDaemon() {
+        Path appSupport = LaunchDaemonOffer.appSupportDir(System.getProperty("user.home"));
+        if (LaunchDaemonOffer.decideForThisProcess(appSupport) == LaunchDaemonOffer.Decision.OFFER) {
+            Path daemon = LaunchDaemonOffer.bundledDaemon(System.getProperty("jpackage.app-path")).orElseThrow();
+            Platform.runLater(() -> new LaunchDaemonOfferDialog(dashboard.stage().isShowing() ? dashboard.stage() : null,
+                    appSupport, daemon, LaunchDaemonOfferDialog.processRunner(), connection::reconnectNow).show());
         }
     }
 
