@@ -576,6 +576,7 @@ public final class Bench {
     }
 
     void write() throws IOException {
+        String side = sideBySide();
         results.put("table", table.stream().map(r -> String.join(" | ", r)).toList());
         Path out = repo.resolve("bench/results.json");
         JSON.writeValue(out.toFile(), results);
@@ -597,7 +598,36 @@ public final class Bench {
         System.out.print(sb);
         System.out.println("(ms unless named otherwise; latency rows: n = requests, p50/p99/min/max of requests; "
                 + "run rows: n = runs, median/min/max over runs)");
+        System.out.print(side);
         System.out.println("wrote " + out);
+    }
+
+    /** The daemon's /health next to Patroni's, same load, when both were measured in this run. */
+    @SuppressWarnings("unchecked")
+    String sideBySide() {
+        if (!(results.get("patroni_health_fixed") instanceof Map<?, ?>) || !(results.get("health_fixed") instanceof Map<?, ?>)) {
+            return "";
+        }
+        String[][] rows = {
+                {"/health, same load", "steep-repl", "Patroni"},
+                {"fixed 200/s, new conn: p50 ms", "health_fixed", "p50_ms"},
+                {"fixed 200/s, new conn: p99 ms", "health_fixed", "p99_ms"},
+                {"fixed 200/s, new conn: max ms", "health_fixed", "max_ms"},
+                {"full speed, 4 clients: req/s", "health_full_speed", "requests_per_s"},
+                {"full speed, 4 clients: p50 ms", "health_full_speed", "p50_ms"},
+                {"full speed, 4 clients: p99 ms", "health_full_speed", "p99_ms"},
+        };
+        Map<String, Object> json = new LinkedHashMap<>();
+        StringBuilder sb = new StringBuilder("\n");
+        sb.append(String.format(Locale.ROOT, "| %-30s | %-10s | %-10s |%n", (Object[]) rows[0]));
+        for (int i = 1; i < rows.length; i++) {
+            Object ours = ((Map<String, Object>) results.get(rows[i][1])).get(rows[i][2]);
+            Object theirs = ((Map<String, Object>) results.get("patroni_" + rows[i][1])).get(rows[i][2]);
+            sb.append(String.format(Locale.ROOT, "| %-30s | %-10s | %-10s |%n", rows[i][0], fmt(ours), fmt(theirs)));
+            json.put(rows[i][0], Map.of("steep_repl", ours, "patroni", theirs));
+        }
+        results.put("health_side_by_side", json);
+        return sb.toString();
     }
 
     void teardown() {
