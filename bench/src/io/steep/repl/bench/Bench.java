@@ -63,6 +63,8 @@ public final class Bench {
     final Map<String, Object> results = new LinkedHashMap<>();
     final List<String[]> table = new ArrayList<>();
     final boolean quick;
+    /** A step failed after its figures were recorded (results.json is still written); the exit code says so. */
+    boolean failed;
     PgServer pg;
     Node a;
     Node b;
@@ -80,11 +82,15 @@ public final class Bench {
         boolean patroni = !List.of(args).contains("--no-patroni");
         Bench bench = new Bench(repo, quick);
         try {
-            bench.run(patroni);
+            if (List.of(args).contains("--health-only")) {
+                bench.runHealthOnly(patroni);
+            } else {
+                bench.run(patroni);
+            }
         } finally {
             bench.teardown();
         }
-        System.exit(0);
+        System.exit(bench.failed ? 1 : 0);
     }
 
     // ------------------------------------------------------------------------------------------------ phases
@@ -102,6 +108,19 @@ public final class Bench {
         pgRecovery();
         audit();
         a.sampleRss(results, "rss_after_bench_mb");
+        if (patroni) {
+            new PatroniSideBySide(this).run();
+        }
+        results.put("bench_seconds", round((System.nanoTime() - t0) / 1e9));
+        write();
+    }
+
+    /** --health-only: the /health side by side alone (daemon, then Patroni), without the other figures. */
+    void runHealthOnly(boolean patroni) throws Exception {
+        long t0 = System.nanoTime();
+        setup();
+        startPair();
+        health(a.http, "health", "steep-repl /health");
         if (patroni) {
             new PatroniSideBySide(this).run();
         }
@@ -240,6 +259,10 @@ public final class Bench {
         say(label + ": warm-up " + warm + ", then " + rate + "/s for " + seconds + " s, then full speed");
         Http.Client warmup = new Http.Client(target);
         for (int i = 0; i < warm; i++) {
+            if (warmup.closed) {
+                warmup.close();
+                warmup = new Http.Client(target); // the server closes after each response (HTTP/1.0, e.g. Patroni)
+            }
             warmup.get("/health");
         }
         warmup.close();
@@ -277,16 +300,30 @@ public final class Bench {
         long dur = TimeUnit.SECONDS.toNanos(quick ? 2 : 5);
         List<List<Double>> per = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
         long fsStart = System.nanoTime();
         for (int t = 0; t < conns; t++) {
             List<Double> mine = new ArrayList<>();
             per.add(mine);
             threads.add(Thread.ofPlatform().start(() -> {
-                try (Http.Client c = new Http.Client(target)) {
+                Http.Client c = null;
+                try {
                     while (System.nanoTime() - fsStart < dur) {
                         long s = System.nanoTime();
+                        if (c == null || c.closed) {
+                            // a server that closes after each response (HTTP/1.0: Patroni) costs a new connection
+                            // per request; that is part of its request latency, so it is inside the timing
+                            if (c != null) {
+                                c.close();
+                            }
+                            c = new Http.Client(target);
+                            opened.incrementAndGet();
+                        }
                         c.get("/health");
                         mine.add((System.nanoTime() - s) / 1e6);
+                    }
+                    if (c != null) {
+                        c.close();
                     }
                 } catch (IOException e) {
                     throw new RuntimeException(e);
@@ -299,7 +336,11 @@ public final class Bench {
         double el = (System.nanoTime() - fsStart) / 1e9;
         List<Double> all = per.stream().flatMap(List::stream).toList();
         Map<String, Object> full = Stats.latency(all, all.size() / el);
-        full.put("mode", conns + " keep-alive connections, closed loop");
+        full.put("mode", opened.get() > conns
+                ? conns + " clients, closed loop; the server closes after each response (HTTP/1.0), so every request "
+                        + "opens a new connection, timed with the request"
+                : conns + " keep-alive connections, closed loop");
+        full.put("connections_opened", opened.get());
         results.put(key + "_full_speed", full);
         results.put(key + "_p50_ms", f.get("p50_ms"));
         results.put(key + "_p99_ms", f.get("p99_ms"));
@@ -535,6 +576,7 @@ public final class Bench {
     }
 
     void write() throws IOException {
+        String side = sideBySide();
         results.put("table", table.stream().map(r -> String.join(" | ", r)).toList());
         Path out = repo.resolve("bench/results.json");
         JSON.writeValue(out.toFile(), results);
@@ -556,7 +598,36 @@ public final class Bench {
         System.out.print(sb);
         System.out.println("(ms unless named otherwise; latency rows: n = requests, p50/p99/min/max of requests; "
                 + "run rows: n = runs, median/min/max over runs)");
+        System.out.print(side);
         System.out.println("wrote " + out);
+    }
+
+    /** The daemon's /health next to Patroni's, same load, when both were measured in this run. */
+    @SuppressWarnings("unchecked")
+    String sideBySide() {
+        if (!(results.get("patroni_health_fixed") instanceof Map<?, ?>) || !(results.get("health_fixed") instanceof Map<?, ?>)) {
+            return "";
+        }
+        String[][] rows = {
+                {"/health, same load", "steep-repl", "Patroni"},
+                {"fixed 200/s, new conn: p50 ms", "health_fixed", "p50_ms"},
+                {"fixed 200/s, new conn: p99 ms", "health_fixed", "p99_ms"},
+                {"fixed 200/s, new conn: max ms", "health_fixed", "max_ms"},
+                {"full speed, 4 clients: req/s", "health_full_speed", "requests_per_s"},
+                {"full speed, 4 clients: p50 ms", "health_full_speed", "p50_ms"},
+                {"full speed, 4 clients: p99 ms", "health_full_speed", "p99_ms"},
+        };
+        Map<String, Object> json = new LinkedHashMap<>();
+        StringBuilder sb = new StringBuilder("\n");
+        sb.append(String.format(Locale.ROOT, "| %-30s | %-10s | %-10s |%n", (Object[]) rows[0]));
+        for (int i = 1; i < rows.length; i++) {
+            Object ours = ((Map<String, Object>) results.get(rows[i][1])).get(rows[i][2]);
+            Object theirs = ((Map<String, Object>) results.get("patroni_" + rows[i][1])).get(rows[i][2]);
+            sb.append(String.format(Locale.ROOT, "| %-30s | %-10s | %-10s |%n", rows[i][0], fmt(ours), fmt(theirs)));
+            json.put(rows[i][0], Map.of("steep_repl", ours, "patroni", theirs));
+        }
+        results.put("health_side_by_side", json);
+        return sb.toString();
     }
 
     void teardown() {
@@ -681,6 +752,8 @@ public final class Bench {
             final OutputStream out;
             final byte[] request;
             final byte[] buf = new byte[65536];
+            /** The server said it closes after this response (HTTP/1.0 without keep-alive, or Connection: close). */
+            boolean closed;
 
             Client(InetSocketAddress target) throws IOException {
                 socket = new Socket();
@@ -714,19 +787,31 @@ public final class Bench {
                 }
                 String head = new String(buf, 0, headerEnd, StandardCharsets.ISO_8859_1);
                 int code = Integer.parseInt(head.substring(9, 12));
-                int contentLength = 0;
+                int contentLength = -1;
                 boolean chunked = false;
+                boolean keepAlive = head.startsWith("HTTP/1.1");
                 for (String line : head.split("\r\n")) {
                     String l = line.toLowerCase(Locale.ROOT);
                     if (l.startsWith("content-length:")) {
                         contentLength = Integer.parseInt(l.substring(15).trim());
                     } else if (l.startsWith("transfer-encoding:") && l.contains("chunked")) {
                         chunked = true;
+                    } else if (l.startsWith("connection:")) {
+                        keepAlive = l.contains("keep-alive") || (keepAlive && !l.contains("close"));
                     }
                 }
                 if (chunked) {
                     throw new IOException("chunked responses are not expected from a /health endpoint");
                 }
+                if (contentLength < 0) {
+                    // no length: the body ends when the server closes the connection (HTTP/1.0, e.g. Patroni)
+                    while (in.read(buf, 0, buf.length) >= 0) {
+                        // drain
+                    }
+                    closed = true;
+                    return code;
+                }
+                closed = !keepAlive;
                 int have = len - headerEnd;
                 while (have < contentLength) {
                     int r = in.read(buf, 0, buf.length);
