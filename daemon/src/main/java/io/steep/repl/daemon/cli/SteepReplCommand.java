@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,24 +45,25 @@ public final class SteepReplCommand implements Runnable {
      * Every subcommand, in help order. Registered in code rather than in {@code @Command(subcommands)} so that
      * {@link #commandLine(String...)} can build only the one a command line names: picocli reflects over each
      * registered command class up front, and the whole tree (tls with its five subcommands, the service commands…)
-     * was a quarter of the daemon's start-up CPU before {@code run} even began.
+     * was a quarter of the daemon's start-up CPU before {@code run} even began. Classes, not constructor
+     * references: JDK 25's AOT cache assembly crashed on lambdas naming picocli classes it had left out.
      */
-    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
-    private static Map<String, Supplier<Object>> subcommands() {
-        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
-        m.put("run", RunCommand::new);
-        m.put("status", StatusCommand::new);
-        m.put("version", VersionCommand::new);
-        m.put("health", HealthCommand::new);
-        m.put("node", NodeCommand::new);
-        m.put("tls", TlsCommand::new);
-        m.put("install", ServiceCommands.Install::new);
-        m.put("uninstall", ServiceCommands.Uninstall::new);
-        m.put("start", ServiceCommands.Start::new);
-        m.put("stop", ServiceCommands.Stop::new);
-        m.put("restart", ServiceCommands.Restart::new);
-        m.put("help", CommandLine.HelpCommand::new);
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("run", RunCommand.class);
+        m.put("status", StatusCommand.class);
+        m.put("version", VersionCommand.class);
+        m.put("health", HealthCommand.class);
+        m.put("node", NodeCommand.class);
+        m.put("tls", TlsCommand.class);
+        m.put("install", ServiceCommands.Install.class);
+        m.put("uninstall", ServiceCommands.Uninstall.class);
+        m.put("start", ServiceCommands.Start.class);
+        m.put("stop", ServiceCommands.Stop.class);
+        m.put("restart", ServiceCommands.Restart.class);
+        m.put("help", CommandLine.HelpCommand.class);
         return Collections.unmodifiableMap(m);
     }
 
@@ -97,7 +97,7 @@ public final class SteepReplCommand implements Runnable {
     private static CommandLine commandLine(Iterable<String> names) {
         CommandLine cl = new CommandLine(new SteepReplCommand());
         for (String name : names) {
-            cl.addSubcommand(name, SUBCOMMANDS.get(name).get());
+            cl.addSubcommand(name, SUBCOMMANDS.get(name));
         }
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();

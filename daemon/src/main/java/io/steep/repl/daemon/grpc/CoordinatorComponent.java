@@ -1,5 +1,8 @@
 package io.steep.repl.daemon.grpc;
 
+import io.steep.repl.daemon.certs.TlsMaterial;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.steep.repl.daemon.certs.CertificateExpiry;
@@ -39,6 +42,7 @@ public final class CoordinatorComponent implements Component {
     private volatile CoordinatorNode node;
     private volatile CertificateExpiry expiry;
     private volatile Instant expiryReadAt = Instant.EPOCH;
+    private final CompletableFuture<TlsMaterial> tlsAhead;
 
     public CoordinatorComponent(DaemonContext ctx) {
         this(ctx, Clock.systemUTC());
@@ -47,6 +51,44 @@ public final class CoordinatorComponent implements Component {
     CoordinatorComponent(DaemonContext ctx, Clock clock) {
         this.ctx = ctx;
         this.clock = clock;
+        this.tlsAhead = loadTlsAhead(ctx.config().grpc().tls());
+    }
+
+    /**
+     * Loading and checking the TLS files (certificate parsing, the key-matches-certificate signature, the JDK and
+     * Netty TLS contexts, all cold code) was the slowest step of start-up. The daemon builds this component before
+     * it starts any: the work begins here, on its own thread, while the database and audit components start, and
+     * {@link #start()} picks up the result — or the error, with the same message as a load on the spot.
+     */
+    private static CompletableFuture<TlsMaterial> loadTlsAhead(DaemonConfig.Tls tls) {
+        if (tls.insecure() || tls.certFile().isEmpty() || tls.keyFile().isEmpty() || tls.caFile().isEmpty()) {
+            return null; // no TLS, or the config check reports what is missing
+        }
+        CompletableFuture<TlsMaterial> f = new CompletableFuture<>();
+        Thread.ofPlatform().name("tls-load").daemon().start(() -> {
+            try {
+                TlsMaterial material = TlsMaterial.load(tls.certFile().get(), tls.keyFile().get(), tls.caFile().get());
+                TlsContexts.server(material); // class initialisation of Netty's TLS side, off the main thread
+                f.complete(material);
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    private TlsMaterial tlsLoaded(GrpcSettings grpc) {
+        if (tlsAhead == null) {
+            return TlsMaterial.load(grpc.certFile(), grpc.keyFile(), grpc.caFile());
+        }
+        try {
+            return tlsAhead.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r; // CertsException / IllegalStateException: the messages name the file to fix
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -66,7 +108,8 @@ public final class CoordinatorComponent implements Component {
                     c.cluster().peers().stream().map(p -> new PeerAddress(p.host(), p.port())).toList(),
                     c.cluster().heartbeatInterval(), c.cluster().unreachableAfter(),
                     c.cluster().degradedAfter().orElse(null), null);
-            node = CoordinatorNode.create(self, grpc, cluster, ctx.database().dataSource(), ctx.version());
+            node = CoordinatorNode.create(self, grpc, cluster, ctx.database().dataSource(), ctx.version(),
+                    () -> tlsLoaded(grpc));
         } catch (InvalidFieldException e) {
             throw new StartupException("grpc: " + e.getMessage());
         } catch (CertsException | IllegalStateException e) {

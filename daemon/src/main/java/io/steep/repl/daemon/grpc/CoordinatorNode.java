@@ -1,6 +1,7 @@
 package io.steep.repl.daemon.grpc;
 
 import io.steep.repl.daemon.certs.TlsMaterial;
+import java.util.function.Supplier;
 import io.steep.repl.daemon.cluster.ClusterJoin;
 import io.steep.repl.daemon.cluster.ClusterSettings;
 import io.steep.repl.daemon.cluster.HeartbeatScheduler;
@@ -54,9 +55,16 @@ public final class CoordinatorNode implements AutoCloseable {
      */
     public static CoordinatorNode create(LocalNode self, GrpcSettings grpc, ClusterSettings cluster,
                                          DataSource dataSource, String version) {
+        return create(self, grpc, cluster, dataSource, version,
+                () -> TlsMaterial.load(grpc.certFile(), grpc.keyFile(), grpc.caFile()));
+    }
+
+    /** As above, with the TLS files loaded by {@code tlsLoader} (the daemon loads them ahead, in parallel). */
+    public static CoordinatorNode create(LocalNode self, GrpcSettings grpc, ClusterSettings cluster,
+                                         DataSource dataSource, String version, Supplier<TlsMaterial> tlsLoader) {
         TlsMaterial tls = null;
         if (grpc.tlsEnabled()) {
-            tls = TlsMaterial.load(grpc.certFile(), grpc.keyFile(), grpc.caFile());
+            tls = tlsLoader.get();
             if (!tls.nodeId().equals(self.nodeId())) {
                 throw new IllegalStateException(grpc.certFile() + ": the certificate is for node '" + tls.nodeId()
                         + "' but node_id is '" + self.nodeId() + "'; peers would refuse every call. Issue a "

@@ -39,6 +39,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The daemon as assembled by {@link Daemon}: PostgreSQL, audit, the mTLS gRPC node, IPC and HTTP together, on real
@@ -147,6 +148,20 @@ class WiredDaemonTest {
             daemon.stop();
         }
         assertThat(Files.exists(Path.of(config.ipc().path()))).as("socket removed on stop").isFalse();
+    }
+
+    @Test
+    void aKeyThatDoesNotMatchItsCertificateStopsStartUpNamingTheFiles(PgServer pg) throws Exception {
+        DaemonConfig config = config(pg, 365);
+        // the TLS files are loaded ahead, on their own thread, while PostgreSQL and audit start: the refusal must
+        // still stop start-up with the message that names the file, and leave nothing listening
+        Path key = Path.of(config.grpc().tls().keyFile().orElseThrow().toString());
+        io.steep.repl.daemon.certs.PemFiles.writePrivateKey(key, io.steep.repl.daemon.certs.EcKeys.generateP256().getPrivate());
+        Daemon daemon = new Daemon(config, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), List.of(), List.of());
+        assertThatThrownBy(daemon::start).isInstanceOf(StartupException.class)
+                .hasMessageContaining(key + ": does not match the certificate")
+                .hasMessageContaining("(grpc.tls in " + config.source() + ")");
+        assertThat(Files.exists(Path.of(config.ipc().path()))).as("no IPC socket after a refused start").isFalse();
     }
 
     @Test
