@@ -84,6 +84,8 @@ public final class Bench {
         try {
             if (List.of(args).contains("--health-only")) {
                 bench.runHealthOnly(patroni);
+            } else if (List.of(args).contains("--memory-only")) {
+                bench.runMemoryOnly();
             } else {
                 bench.run(patroni);
             }
@@ -124,6 +126,16 @@ public final class Bench {
         if (patroni) {
             new PatroniSideBySide(this).run();
         }
+        results.put("bench_seconds", round((System.nanoTime() - t0) / 1e9));
+        write();
+    }
+
+    /** --memory-only: idle RSS (and heap) of a node with its peer healthy, for trying JVM options quickly. */
+    void runMemoryOnly() throws Exception {
+        long t0 = System.nanoTime();
+        setup();
+        startPair();
+        rssIdle();
         results.put("bench_seconds", round((System.nanoTime() - t0) / 1e9));
         write();
     }
