@@ -84,7 +84,9 @@ final class Fixtures {
         Path launcher = host.file(Launcher.packageDefault(PlatformPaths.Os.LINUX));
         Files.createDirectories(launcher.getParent());
         Files.writeString(launcher, "#!/bin/sh\nexit 0\n");
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        if (io.steep.repl.daemon.PosixModes.supported(launcher)) { // Windows has no mode bits: any file runs
+            Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         return new AdminDeps(ds, null, config(dir, true, Optional.empty()), Clock.systemUTC(), new ServiceControl(host), join);
     }
 

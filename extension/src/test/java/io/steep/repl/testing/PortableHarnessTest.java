@@ -1,0 +1,27 @@
+package io.steep.repl.testing;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The harness's per-OS spellings, checked on every OS (the servers themselves only start on the build's own). */
+class PortableHarnessTest {
+
+    @Test
+    void controlPathIsShellQuotedWithColonsOnUnixAndBareWithSemicolonsOnWindows() {
+        Path root = Path.of("ext").toAbsolutePath();
+        assertThat(ExtensionFiles.controlPathSetting(root, "Linux")).isEqualTo("'$system:" + root + "'");
+        assertThat(ExtensionFiles.controlPathSetting(root, "Mac OS X")).isEqualTo("'$system:" + root + "'");
+        assertThat(ExtensionFiles.controlPathSetting(root, "Windows Server 2022")).isEqualTo("$system;" + root);
+    }
+
+    @Test
+    void binariesJarEntriesAreNamedWithZonkysCpuNames() {
+        assertThat(JarPgBinaryResolver.cpu("x86_64")).isEqualTo("x86_64");
+        assertThat(JarPgBinaryResolver.cpu("amd64")).isEqualTo("x86_64");
+        assertThat(JarPgBinaryResolver.cpu("aarch64")).isEqualTo("arm_64");
+        assertThat(JarPgBinaryResolver.cpu("arm64")).isEqualTo("arm_64");
+    }
+}
