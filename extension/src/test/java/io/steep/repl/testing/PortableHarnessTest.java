@@ -24,4 +24,16 @@ class PortableHarnessTest {
         assertThat(JarPgBinaryResolver.cpu("aarch64")).isEqualTo("arm_64");
         assertThat(JarPgBinaryResolver.cpu("arm64")).isEqualTo("arm_64");
     }
+
+    @Test
+    void ipcAddressIsTheSocketPathOnUnixAndAStablePerPathPipeOnWindows() {
+        Path a = Path.of("target", "a", "ipc.sock");
+        Path b = Path.of("target", "b", "ipc.sock");
+        assertThat(IpcAddress.of(a, "Linux")).isEqualTo(a.toString());
+        assertThat(IpcAddress.of(a, "Mac OS X")).isEqualTo(a.toString());
+        String pipe = IpcAddress.of(a, "Windows 11");
+        assertThat(pipe).startsWith("\\\\.\\pipe\\steep-test-").hasSize("\\\\.\\pipe\\steep-test-".length() + 16);
+        assertThat(IpcAddress.of(a, "Windows 11")).isEqualTo(pipe);
+        assertThat(IpcAddress.of(b, "Windows 11")).isNotEqualTo(pipe);
+    }
 }
