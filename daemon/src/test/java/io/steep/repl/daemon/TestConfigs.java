@@ -1,5 +1,6 @@
 package io.steep.repl.daemon;
 
+import io.steep.repl.testing.IpcAddress;
 import io.steep.repl.daemon.config.ConfigLoader;
 import io.steep.repl.daemon.config.DaemonConfig;
 import io.steep.repl.daemon.config.PlatformPaths;
@@ -38,7 +39,7 @@ public final class TestConfigs {
                   audit:
                     spool_dir: %s
                 %s
-                """.formatted(pg.host(), pg.port(), database, pg.superuser(), freePort(), dir.resolve("ipc.sock"),
+                """.formatted(pg.host(), pg.port(), database, pg.superuser(), freePort(), IpcAddress.of(dir.resolve("ipc.sock")),
                 dir.resolve("spool"), extra(extraRepl));
         Path f = dir.resolve("config.yaml");
         Files.writeString(f, yaml);

@@ -176,7 +176,8 @@ public final class EmbeddedPgServer implements PgServer {
     private void pgCtl(String... args) {
         Path pgCtl;
         try (Stream<Path> dirs = Files.list(workDir)) {
-            pgCtl = dirs.map(d -> d.resolve("bin/pg_ctl")).filter(Files::isExecutable).findFirst()
+            String exe = System.getProperty("os.name", "").startsWith("Windows") ? "bin/pg_ctl.exe" : "bin/pg_ctl";
+            pgCtl = dirs.map(d -> d.resolve(exe)).filter(Files::isExecutable).findFirst()
                     .orElseThrow(() -> new IllegalStateException("pg_ctl not found under " + workDir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

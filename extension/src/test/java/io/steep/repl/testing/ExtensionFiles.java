@@ -44,11 +44,19 @@ public final class ExtensionFiles {
     }
 
     /**
-     * The value for {@code extension_control_path}: the built-in directory first, then ours. Quoted for the
-     * trip through {@code pg_ctl -o}, which hands the options to a shell that would otherwise expand
-     * {@code $system} to nothing.
+     * The value for {@code extension_control_path}: the built-in directory first, then ours. On Linux/macOS
+     * quoted for the trip through {@code pg_ctl -o}, which hands the options to {@code /bin/sh} that would
+     * otherwise expand {@code $system} to nothing. On Windows pg_ctl goes through {@code cmd.exe}, which neither
+     * expands {@code $} nor strips single quotes (the server would see them), and the list separator is
+     * {@code ;} (a drive letter has a colon).
      */
     public static String controlPathSetting(Path root) {
-        return "'$system:" + root.toAbsolutePath() + "'";
+        return controlPathSetting(root, System.getProperty("os.name", ""));
+    }
+
+    static String controlPathSetting(Path root, String osName) {
+        return osName.startsWith("Windows")
+                ? "$system;" + root.toAbsolutePath()
+                : "'$system:" + root.toAbsolutePath() + "'";
     }
 }

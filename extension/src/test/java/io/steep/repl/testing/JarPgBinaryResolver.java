@@ -20,8 +20,9 @@ final class JarPgBinaryResolver implements PgBinaryResolver {
 
     @Override
     public InputStream getPgBinary(String system, String machineHardware) throws IOException {
-        // zonky asks with e.g. ("Linux", "x86_64") and its jars name the entry in lower case
-        String name = String.format("postgres-%s-%s.txz", system, machineHardware).toLowerCase(java.util.Locale.ROOT);
+        // zonky asks with e.g. ("Linux", "x86_64") or ("Darwin", "aarch64"); its jars name the entry in lower case
+        // with the CPU normalised the way its own resolver does (postgres-darwin-arm_64.txz)
+        String name = String.format("postgres-%s-%s.txz", system, cpu(machineHardware)).toLowerCase(java.util.Locale.ROOT);
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             ZipEntry entry = zip.getEntry(name);
             if (entry == null) {
@@ -31,5 +32,16 @@ final class JarPgBinaryResolver implements PgBinaryResolver {
                 return new ByteArrayInputStream(in.readAllBytes());
             }
         }
+    }
+
+    static String cpu(String machineHardware) {
+        String arch = machineHardware.toLowerCase(java.util.Locale.ROOT);
+        if (arch.matches("x86_64|amd64|x64")) {
+            return "x86_64";
+        }
+        if (arch.matches("aarch64|arm64.*|armv8.*")) {
+            return "arm_64";
+        }
+        return arch;
     }
 }

@@ -1,5 +1,6 @@
 package io.steep.repl.tray;
 
+import io.steep.repl.testing.IpcAddress;
 import io.steep.repl.tray.connection.NodeRow;
 import io.steep.repl.tray.testing.FakeDaemon;
 import javafx.scene.Node;
@@ -86,7 +87,7 @@ class DashboardUiTest extends UiTestBase {
 
         daemon.stop();
         waitText(robot, "#connectionBanner", "Reconnecting in");
-        assertThat(text(robot, "#connectionBanner")).contains("Lost the connection to the daemon at " + daemon.socket());
+        assertThat(text(robot, "#connectionBanner")).contains("Lost the connection to the daemon at " + IpcAddress.of(daemon.socket()));
         assertThat(fx(() -> banner.getParent().isVisible())).isTrue();
         assertThat(text(robot, "#trayStateLabel")).isEqualTo("daemon not reachable");
 
@@ -102,7 +103,7 @@ class DashboardUiTest extends UiTestBase {
         daemon.stop();
         waitText(robot, "#connectionBanner", "Reconnecting");
         robot.clickOn("#restartService");
-        waitText(robot, "#errorText", "The daemon is not reachable at " + daemon.socket());
+        waitText(robot, "#errorText", "The daemon is not reachable at " + IpcAddress.of(daemon.socket()));
         assertThat(text(robot, "#errorText")).contains("Start bundled daemon");
     }
 }

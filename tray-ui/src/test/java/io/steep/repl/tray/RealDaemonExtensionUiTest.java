@@ -1,5 +1,7 @@
 package io.steep.repl.tray;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.DisabledOnOs;
 import io.steep.repl.testing.EmbeddedPgServer;
 import io.steep.repl.testing.PgServer;
 import io.steep.repl.testing.RealPostgres;
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The extension installer against the real daemon: a database without steep_repl gets it; a role that is not a
  * superuser and a PostgreSQL 17 server get the daemon's refusal explained, and nothing is installed.
  */
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "RealDaemon starts bin/steep-repl (a /bin/sh launcher) and waits for its unix socket file; Windows has a named pipe")
 class RealDaemonExtensionUiTest extends RealDaemonUiTestBase {
 
     private static final AtomicInteger ROLES = new AtomicInteger();

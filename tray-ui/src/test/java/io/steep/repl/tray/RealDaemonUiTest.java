@@ -1,5 +1,7 @@
 package io.steep.repl.tray;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.DisabledOnOs;
 import io.steep.repl.testing.PgServer;
 import io.steep.repl.tray.connection.NodeRow;
 import io.steep.repl.tray.testing.RealDaemon;
@@ -16,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The dashboard against the real daemon on real PostgreSQL 18 with the steep_repl extension: status, nodes, audit
  * log, service line, and a {@code kill -9} of the daemon followed by a restart.
  */
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "RealDaemon starts bin/steep-repl (a /bin/sh launcher) and waits for its unix socket file; Windows has a named pipe")
 class RealDaemonUiTest extends RealDaemonUiTestBase {
 
     RealDaemon daemonWithExtension(PgServer pg) throws Exception {

@@ -1,5 +1,6 @@
 package io.steep.repl.tray;
 
+import io.steep.repl.testing.IpcAddress;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 
@@ -15,7 +16,7 @@ class StartsWithoutDaemonUiTest extends UiTestBase {
 
     @Test
     void keepsReconnectingWithBackoffUntilTheDaemonStarts(FxRobot robot) {
-        waitText(robot, "#connectionBanner", "Daemon not reachable at " + daemon.socket());
+        waitText(robot, "#connectionBanner", "Daemon not reachable at " + IpcAddress.of(daemon.socket()));
         assertThat(text(robot, "#connectionBanner")).contains("does not exist", "Reconnecting in", "(attempt ");
         assertThat(robot.lookup("#startBundledDaemon").tryQuery()).isPresent();
         waitText(robot, "#connectionBanner", "(attempt 3)");

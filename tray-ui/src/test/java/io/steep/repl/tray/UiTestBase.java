@@ -1,5 +1,6 @@
 package io.steep.repl.tray;
 
+import io.steep.repl.testing.IpcAddress;
 import io.steep.repl.ipc.transport.IpcEndpoint;
 import io.steep.repl.tray.connection.IpcClientLink;
 import io.steep.repl.tray.testing.FakeDaemon;
@@ -52,7 +53,7 @@ abstract class UiTestBase {
         }
         FxToolkit.setupFixture(() -> {
             app = new TrayApp();
-            app.start(IpcClientLink.opener(IpcEndpoint.of(daemon.socket().toString())), true, null);
+            app.start(IpcClientLink.opener(IpcEndpoint.of(IpcAddress.of(daemon.socket()))), true, null);
         });
     }
 

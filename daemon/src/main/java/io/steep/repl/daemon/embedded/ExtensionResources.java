@@ -37,10 +37,18 @@ public final class ExtensionResources {
     }
 
     /**
-     * The {@code extension_control_path} value: the server's own directory first, then ours. Single-quoted
-     * because zonky hands server options to {@code pg_ctl -o}, i.e. to a shell that would expand {@code $system}.
+     * The {@code extension_control_path} value: the server's own directory first, then ours. On Linux/macOS
+     * single-quoted because zonky hands server options to {@code pg_ctl -o}, i.e. to a shell that would expand
+     * {@code $system}. On Windows pg_ctl goes through {@code cmd.exe}, which expands no {@code $} and keeps single
+     * quotes (the server would see them), and list entries are separated by {@code ;} (drive letters have a colon).
      */
     public static String controlPathSetting(Path root) {
-        return "'$system:" + root.toAbsolutePath() + "'";
+        return controlPathSetting(root, System.getProperty("os.name", ""));
+    }
+
+    static String controlPathSetting(Path root, String osName) {
+        return osName.startsWith("Windows")
+                ? "$system;" + root.toAbsolutePath()
+                : "'$system:" + root.toAbsolutePath() + "'";
     }
 }

@@ -1,5 +1,6 @@
 package io.steep.repl.daemon.certs;
 
+import io.steep.repl.daemon.PosixModes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,9 +49,9 @@ class CertificateSigningRequestsTest {
         Path nodeDir = tmp.resolve("node-b/certs");
         CertificateSigningRequests.CsrFiles csr = CertificateSigningRequests.create("node-b",
                 List.of("node-b.example.com", "10.0.0.6"), nodeDir, false);
-        assertThat(JdkView.mode(csr.key())).isEqualTo("rw-------");
-        assertThat(JdkView.mode(csr.csr())).isEqualTo("rw-r--r--");
-        assertThat(JdkView.mode(nodeDir)).isEqualTo("rwx------");
+        PosixModes.assertMode(csr.key(), "rw-------");
+        PosixModes.assertMode(csr.csr(), "rw-r--r--");
+        PosixModes.assertMode(nodeDir, "rwx------");
         assertThat(Files.readString(csr.csr())).startsWith("-----BEGIN CERTIFICATE REQUEST-----");
         assertThat(Files.readString(csr.csr())).doesNotContain("PRIVATE");
 
@@ -61,7 +62,7 @@ class CertificateSigningRequestsTest {
         CertificateSigningRequests.SignedCertificate signed =
                 CertificateSigningRequests.sign(travelled, caDir, outFile, 365, false, clock);
         assertThat(signed.caCertificate()).isEqualTo(outFile.getParent().resolve("ca-cert.pem"));
-        assertThat(JdkView.mode(outFile)).isEqualTo("rw-r--r--");
+        PosixModes.assertMode(outFile, "rw-r--r--");
 
         X509Certificate cert = JdkView.certificate(outFile);
         assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=node-b");

@@ -1,5 +1,6 @@
 package io.steep.repl.daemon.certs;
 
+import io.steep.repl.daemon.PosixModes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,9 +58,9 @@ class ClusterCaTest {
         s.update(new byte[] {1, 2, 3});
         assertThat(s.verify(sig)).as("key belongs to cert").isTrue();
 
-        assertThat(JdkView.mode(dir)).isEqualTo("rwx------");
-        assertThat(JdkView.mode(files.key())).isEqualTo("rw-------");
-        assertThat(JdkView.mode(files.certificate())).isEqualTo("rw-r--r--");
+        PosixModes.assertMode(dir, "rwx------");
+        PosixModes.assertMode(files.key(), "rw-------");
+        PosixModes.assertMode(files.certificate(), "rw-r--r--");
         assertThat(files.report().chain()).isEqualTo(CertificateReport.Chain.SELF_SIGNED_CA);
     }
 
@@ -86,7 +87,7 @@ class ClusterCaTest {
         assertThat(JdkView.certificate(dir.resolve(ClusterCa.CERT_FILE)).getSubjectX500Principal().getName())
                 .isEqualTo("CN=second");
         assertThat(Files.readAllBytes(dir.resolve(ClusterCa.KEY_FILE))).isNotEqualTo(keyBefore);
-        assertThat(JdkView.mode(dir.resolve(ClusterCa.KEY_FILE))).isEqualTo("rw-------");
+        PosixModes.assertMode(dir.resolve(ClusterCa.KEY_FILE), "rw-------");
     }
 
     @Test

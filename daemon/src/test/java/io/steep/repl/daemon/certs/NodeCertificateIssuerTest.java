@@ -1,5 +1,6 @@
 package io.steep.repl.daemon.certs;
 
+import io.steep.repl.daemon.PosixModes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -89,11 +90,11 @@ class NodeCertificateIssuerTest {
         store.setKeyEntry("node", key, "x".toCharArray(), new X509Certificate[] {cert, ca});
         assertThat(store.getCertificateChain("node")).hasSize(2);
 
-        assertThat(JdkView.mode(tmp.resolve("bundles"))).isEqualTo("rwx------");
-        assertThat(JdkView.mode(out)).isEqualTo("rwx------");
-        assertThat(JdkView.mode(bundle.key())).isEqualTo("rw-------");
-        assertThat(JdkView.mode(bundle.certificate())).isEqualTo("rw-r--r--");
-        assertThat(JdkView.mode(bundle.caCertificate())).isEqualTo("rw-r--r--");
+        PosixModes.assertMode(tmp.resolve("bundles"), "rwx------");
+        PosixModes.assertMode(out, "rwx------");
+        PosixModes.assertMode(bundle.key(), "rw-------");
+        PosixModes.assertMode(bundle.certificate(), "rw-r--r--");
+        PosixModes.assertMode(bundle.caCertificate(), "rw-r--r--");
 
         assertThat(bundle.report().nodeId()).isEqualTo("node-a");
         assertThat(bundle.report().chain()).isEqualTo(CertificateReport.Chain.SIGNED_BY_CA);

@@ -26,8 +26,9 @@ import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 class PemFilesTest {
@@ -35,12 +36,9 @@ class PemFilesTest {
     @TempDir
     Path tmp;
 
-    @BeforeEach
-    void posixOnly() {
-        assumeTrue(PemFiles.isPosix(), "POSIX modes are checked on POSIX file systems");
-    }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "POSIX file modes; Windows gets owner-only ACLs instead (ownerOnlyAclHasOneAllowEntryForTheOwner)")
     void keyIs0600CertIs0644AndCreatedDirectoriesAre0700() throws Exception {
         Path dir = tmp.resolve("a/b/c");
         KeyPair keys = EcKeys.generateP256();
@@ -62,6 +60,7 @@ class PemFilesTest {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "POSIX file modes; Windows gets owner-only ACLs instead (ownerOnlyAclHasOneAllowEntryForTheOwner)")
     void existingDirectoriesKeepTheirMode() throws Exception {
         Path shared = Files.createDirectory(tmp.resolve("shared"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
@@ -72,6 +71,7 @@ class PemFilesTest {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "POSIX file modes; Windows gets owner-only ACLs instead (ownerOnlyAclHasOneAllowEntryForTheOwner)")
     void replacingAKeyKeepsOwnerOnlyModeEvenIfTheOldFileWasWider() throws Exception {
         Path key = tmp.resolve("k.pem");
         Files.writeString(key, "old");
@@ -162,6 +162,7 @@ class PemFilesTest {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "POSIX file modes; Windows gets owner-only ACLs instead (ownerOnlyAclHasOneAllowEntryForTheOwner)")
     void unreadableKeyIsReportedAsPermissionDenied() throws Exception {
         assumeTrue(!"root".equals(System.getProperty("user.name")), "root reads any file");
         Path key = tmp.resolve("k.pem");

@@ -1,5 +1,7 @@
 package io.steep.repl.daemon.cli;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.DisabledOnOs;
 import io.steep.repl.daemon.config.PlatformPaths.Os;
 import io.steep.repl.daemon.service.RecordingRunner;
 import io.steep.repl.daemon.service.ServiceControl;
@@ -20,6 +22,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "simulates a Linux/macOS host under a scratch root: its default paths are java.nio Paths of the running OS, which print /etc/steep with backslashes on Windows")
 class ServiceCommandsTest {
 
     @TempDir

@@ -1,5 +1,6 @@
 package io.steep.repl.daemon.cli;
 
+import io.steep.repl.daemon.PosixModes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -43,9 +43,6 @@ class TlsCommandTest {
         return new Run(exit, out.toString(), err.toString());
     }
 
-    private static String mode(Path p) throws Exception {
-        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-    }
 
     private static X509Certificate jdk(Path p) throws Exception {
         try (InputStream in = Files.newInputStream(p)) {
@@ -61,9 +58,9 @@ class TlsCommandTest {
         assertThat(first.out()).contains("Created CA 'Prod CA' in " + ca).contains("ca-key.pem");
         assertThat(first.err()).isEmpty();
         assertThat(jdk(ca.resolve("ca-cert.pem")).getSubjectX500Principal().getName()).isEqualTo("CN=Prod CA");
-        assertThat(mode(ca)).isEqualTo("rwx------");
-        assertThat(mode(ca.resolve("ca-key.pem"))).isEqualTo("rw-------");
-        assertThat(mode(ca.resolve("ca-cert.pem"))).isEqualTo("rw-r--r--");
+        PosixModes.assertMode(ca, "rwx------");
+        PosixModes.assertMode(ca.resolve("ca-key.pem"), "rw-------");
+        PosixModes.assertMode(ca.resolve("ca-cert.pem"), "rw-r--r--");
         byte[] key = Files.readAllBytes(ca.resolve("ca-key.pem"));
 
         Run again = run("init-ca", "--out", ca.toString());
@@ -98,11 +95,11 @@ class TlsCommandTest {
         X509Certificate cert = jdk(out.resolve("node-cert.pem"));
         cert.verify(jdk(out.resolve("ca-cert.pem")).getPublicKey());
         assertThat(cert.getNotAfter().toInstant()).isEqualTo(clock.instant().plus(Duration.ofDays(90)));
-        assertThat(mode(out.resolve("node-key.pem"))).isEqualTo("rw-------");
-        assertThat(mode(out.resolve("node-cert.pem"))).isEqualTo("rw-r--r--");
-        assertThat(mode(out.resolve("ca-cert.pem"))).isEqualTo("rw-r--r--");
-        assertThat(mode(out)).isEqualTo("rwx------");
-        assertThat(mode(tmp.resolve("bundle"))).isEqualTo("rwx------");
+        PosixModes.assertMode(out.resolve("node-key.pem"), "rw-------");
+        PosixModes.assertMode(out.resolve("node-cert.pem"), "rw-r--r--");
+        PosixModes.assertMode(out.resolve("ca-cert.pem"), "rw-r--r--");
+        PosixModes.assertMode(out, "rwx------");
+        PosixModes.assertMode(tmp.resolve("bundle"), "rwx------");
 
         Run again = run("issue-node", "node-a", "--ca", ca.toString(), "--out", out.toString());
         assertThat(again.exit()).isEqualTo(1);
@@ -133,7 +130,7 @@ class TlsCommandTest {
         Run created = run("create-csr", "node-b", "--out", node.toString(), "--host", "node-b.internal");
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.out()).contains("node-csr.pem").contains("stays on this node");
-        assertThat(mode(node.resolve("node-key.pem"))).isEqualTo("rw-------");
+        PosixModes.assertMode(node.resolve("node-key.pem"), "rw-------");
 
         Path transfer = Files.createDirectories(tmp.resolve("transfer"));
         Files.copy(node.resolve("node-csr.pem"), transfer.resolve("node-b.csr"));

@@ -1,6 +1,8 @@
 package io.steep.repl.daemon.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PasswordCommandTest {
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "uses the POSIX helpers printf, sh, true and sleep")
     void firstLineOfStdoutTrimmedIsThePassword() throws Exception {
         // printf gets the text as one argv element: no shell, so quotes, $ and spaces arrive untouched
         String pw = PasswordCommand.run(List.of("printf", "  p@ss w'o\"rd$HOME;|  \nsecond line\n"), Duration.ofSeconds(10));
@@ -18,6 +21,7 @@ class PasswordCommandTest {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "uses the POSIX helpers printf, sh, true and sleep")
     void failureReportsExitCodeAndStderrButNeverStdout() {
         assertThatThrownBy(() -> PasswordCommand.run(
                 List.of("sh", "-c", "echo secret-on-stdout; echo 'vault: permission denied' >&2; exit 3"), Duration.ofSeconds(10)))
@@ -27,6 +31,7 @@ class PasswordCommandTest {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "uses the POSIX helpers printf, sh, true and sleep")
     void emptyOutputIsAFailure() {
         assertThatThrownBy(() -> PasswordCommand.run(List.of("true"), Duration.ofSeconds(10)))
                 .hasMessage("password_command 'true' printed no password on its first line of output");
@@ -39,6 +44,7 @@ class PasswordCommandTest {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "uses the POSIX helpers printf, sh, true and sleep")
     void timeoutStopsTheHelper() {
         long start = System.nanoTime();
         assertThatThrownBy(() -> PasswordCommand.run(List.of("sleep", "30"), Duration.ofMillis(300)))

@@ -1,5 +1,7 @@
 package io.steep.repl.daemon.faults;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.EnabledOnOs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.steep.repl.daemon.Outage;
@@ -52,6 +54,7 @@ class SpoolFailureTest {
     }
 
     @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "needs a Linux tmpfs mount (and root) for a real full disk")
     void aFullDiskDegradesHealthLogsOnceKeepsEventsAndRecovers(PgServer pg) throws Exception {
         Path spool = dir.resolve("tiny");
         String why = Mounts.tmpfs(spool, "64k");
@@ -115,6 +118,7 @@ class SpoolFailureTest {
     }
 
     @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "needs a Linux read-only bind mount (and root)")
     void aReadOnlySpoolDirectoryStopsTheStartWithAClearMessage(PgServer pg) throws Exception {
         Path spool = dir.resolve("readonly");
         String why = Mounts.readOnly(spool);

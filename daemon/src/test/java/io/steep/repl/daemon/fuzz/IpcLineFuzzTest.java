@@ -1,5 +1,7 @@
 package io.steep.repl.daemon.fuzz;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.DisabledOnOs;
 import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,6 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Invariants: whatever the bytes, the parser never throws, every request line gets exactly one well-formed answer
  * line (an {@code id} and exactly one of {@code result}/{@code error}), and the server keeps answering afterwards.
  */
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "raw clients on the JDK's unix-domain channels (half-close, garbage bytes); the daemon serves a named pipe on Windows")
 class IpcLineFuzzTest {
 
     /** Small enough that the fuzzer reaches the too-long path; the real limit is 1 MiB. */

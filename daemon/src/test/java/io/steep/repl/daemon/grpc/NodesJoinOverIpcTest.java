@@ -1,5 +1,6 @@
 package io.steep.repl.daemon.grpc;
 
+import io.steep.repl.testing.IpcAddress;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.steep.repl.daemon.TestConfigs;
 import io.steep.repl.daemon.cluster.NodeStatus;
@@ -54,10 +55,10 @@ class NodesJoinOverIpcTest {
             AdminMethods.install(methods, new AdminDeps(b.dataSource, null, TestConfigs.load(TestConfigs.write(tmp.resolve("b"), pg, b.database, "grpc:\n  tls: {insecure: true}\n"), java.util.Map.of()),
                     Clock.systemUTC(), ServiceControl.forThisHost(), b.node()::join));
             Path sock = tmp.resolve("ipc").resolve("b.sock");
-            try (IpcServer server = new IpcServer(IpcEndpoint.of(sock.toString(), AccessPolicy.OWNER_ONLY), methods,
+            try (IpcServer server = new IpcServer(IpcEndpoint.of(IpcAddress.of(sock), AccessPolicy.OWNER_ONLY), methods,
                     new EventBroadcaster(), IpcServerOptions.defaults())) {
                 server.start();
-                try (IpcClient client = IpcClient.connect(IpcEndpoint.of(sock.toString()), T)) {
+                try (IpcClient client = IpcClient.connect(IpcEndpoint.of(IpcAddress.of(sock)), T)) {
                     JsonNode joined = client.call(IpcMethods.NODES_JOIN, Map.of("address", a.address().toString()), T);
 
                     assertThat(joined.path("peer_id").asText()).isEqualTo("node-a");

@@ -1,5 +1,6 @@
 package io.steep.repl.daemon.ipc;
 
+import io.steep.repl.testing.IpcAddress;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.steep.repl.ipc.IpcException;
 import io.steep.repl.ipc.client.IpcClient;
@@ -25,7 +26,7 @@ final class AdminServer implements AutoCloseable {
         AdminMethods.install(r, deps);
         Path sock = dir.resolve("steep-repl").resolve("ipc.sock");
         server = Fixtures.server(sock, r, events, IpcServerOptions.defaults());
-        client = IpcClient.connect(IpcEndpoint.of(sock.toString()), T);
+        client = IpcClient.connect(IpcEndpoint.of(IpcAddress.of(sock)), T);
     }
 
     JsonNode call(String method, Object params) throws Exception {

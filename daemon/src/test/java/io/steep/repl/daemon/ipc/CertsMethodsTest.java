@@ -1,5 +1,6 @@
 package io.steep.repl.daemon.ipc;
 
+import io.steep.repl.daemon.PosixModes;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.steep.repl.daemon.service.RecordingRunner;
 import io.steep.repl.ipc.IpcErrorCode;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,9 +66,6 @@ class CertsMethodsTest {
         return a;
     }
 
-    private static String mode(Path p) throws Exception {
-        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-    }
 
     @Test
     void caThenNodeInTheDefaultDirectoryAndStatusShowsBoth() throws Exception {
@@ -86,9 +83,9 @@ class CertsMethodsTest {
         assertThat(ca.at("/report/subject").asText()).isEqualTo("CN=Test CA");
         assertThat(ca.at("/report/certificateAuthority").asBoolean()).isTrue();
         assertThat(ca.at("/report/daysLeft").asLong()).isBetween(99L, 100L);
-        assertThat(mode(certs)).isEqualTo("rwx------");
-        assertThat(mode(certs.resolve("ca-key.pem"))).isEqualTo("rw-------");
-        assertThat(mode(certs.resolve("ca-cert.pem"))).isEqualTo("rw-r--r--");
+        PosixModes.assertMode(certs, "rwx------");
+        PosixModes.assertMode(certs.resolve("ca-key.pem"), "rw-------");
+        PosixModes.assertMode(certs.resolve("ca-cert.pem"), "rw-r--r--");
 
         JsonNode node = call(IpcMethods.CERTS_ISSUE_NODE, Map.of("hosts", List.of("node-a.example", "10.0.0.5")));
         assertThat(node.path("certificate").asText()).isEqualTo(certs.resolve("node-cert.pem").toString());
@@ -96,7 +93,7 @@ class CertsMethodsTest {
         assertThat(node.at("/report/nodeId").asText()).isEqualTo("node-a"); // the configured node id by default
         assertThat(node.at("/report/subjectAltNames").toString()).contains("DNS:node-a.example", "IP:10.0.0.5");
         assertThat(node.at("/report/chain").asText()).isEqualTo("SIGNED_BY_CA");
-        assertThat(mode(certs.resolve("node-key.pem"))).isEqualTo("rw-------");
+        PosixModes.assertMode(certs.resolve("node-key.pem"), "rw-------");
 
         JsonNode status = call(IpcMethods.CERTS_STATUS, null);
         assertThat(status.path("exists").asBoolean()).isTrue();
@@ -128,7 +125,7 @@ class CertsMethodsTest {
                 "out_dir", nodeB.toString()));
         assertThat(csr.path("csr").asText()).isEqualTo(nodeB.resolve("node-csr.pem").toString());
         assertThat(csr.path("nodeId").asText()).isEqualTo("node-b");
-        assertThat(mode(nodeB.resolve("node-key.pem"))).isEqualTo("rw-------");
+        PosixModes.assertMode(nodeB.resolve("node-key.pem"), "rw-------");
 
         JsonNode signed = call(IpcMethods.CERTS_SIGN_CSR, Map.of("csr_file", nodeB.resolve("node-csr.pem").toString(), "days", 30));
         assertThat(signed.path("certificate").asText()).isEqualTo(nodeB.resolve("node-cert.pem").toString());

@@ -1,5 +1,6 @@
 package io.steep.repl.daemon.ipc;
 
+import io.steep.repl.testing.IpcAddress;
 import io.steep.repl.ipc.message.HealthResult;
 import io.steep.repl.ipc.message.StatusResult;
 import io.steep.repl.ipc.transport.AccessPolicy;
@@ -56,7 +57,7 @@ final class Fixtures {
     }
 
     static IpcServer server(Path socket, MethodRegistry methods, EventBroadcaster events, IpcServerOptions options) throws Exception {
-        IpcServer s = new IpcServer(IpcEndpoint.of(socket.toString(), AccessPolicy.OWNER_ONLY), methods, events, options);
+        IpcServer s = new IpcServer(IpcEndpoint.of(IpcAddress.of(socket), AccessPolicy.OWNER_ONLY), methods, events, options);
         s.start();
         return s;
     }
@@ -84,7 +85,9 @@ final class Fixtures {
         Path launcher = host.file(Launcher.packageDefault(PlatformPaths.Os.LINUX));
         Files.createDirectories(launcher.getParent());
         Files.writeString(launcher, "#!/bin/sh\nexit 0\n");
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        if (io.steep.repl.daemon.PosixModes.supported(launcher)) { // Windows has no mode bits: any file runs
+            Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         return new AdminDeps(ds, null, config(dir, true, Optional.empty()), Clock.systemUTC(), new ServiceControl(host), join);
     }
 
@@ -96,7 +99,7 @@ final class Fixtures {
                         new DaemonConfig.Tls(certFile, certFile.map(f -> f.resolveSibling("node-key.pem")),
                                 certFile.map(f -> f.resolveSibling("ca-cert.pem")), false)),
                 new DaemonConfig.Http(false, "127.0.0.1", 0),
-                new DaemonConfig.Ipc(true, dir.resolve("ipc.sock").toString(), Optional.empty()),
+                new DaemonConfig.Ipc(true, IpcAddress.of(dir.resolve("ipc.sock")), Optional.empty()),
                 new DaemonConfig.Cluster(List.of(), Duration.ofSeconds(5), 3, Optional.empty()),
                 new DaemonConfig.Audit(Duration.ofDays(30), dir.resolve("spool")),
                 new DaemonConfig.Logging("info", Optional.empty()));

@@ -1,5 +1,7 @@
 package io.steep.repl.daemon.ipc;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.EnabledOnOs;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -29,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * directory are made world-accessible on purpose, so a refusal can only come from the peer-credential check.
  */
 @Timeout(180)
+@EnabledOnOs(value = OS.LINUX, disabledReason = "runs a client as another uid with setpriv and reads supplementary groups from /proc")
 class IpcPeerCredentialsTest {
 
     private static final int NOBODY = 65534;

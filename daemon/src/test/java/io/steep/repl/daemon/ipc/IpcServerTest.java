@@ -1,5 +1,7 @@
 package io.steep.repl.daemon.ipc;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.DisabledOnOs;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.steep.repl.ipc.IpcErrorCode;
 import io.steep.repl.ipc.IpcEvent;
@@ -37,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(120)
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "raw clients on the JDK's unix-domain channels (half-close, garbage bytes); the daemon serves a named pipe on Windows")
 class IpcServerTest {
 
     private static final Duration T = Duration.ofSeconds(10);

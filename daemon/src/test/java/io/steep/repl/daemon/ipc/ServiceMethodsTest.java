@@ -1,5 +1,7 @@
 package io.steep.repl.daemon.ipc;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.DisabledOnOs;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.steep.repl.daemon.service.RecordingRunner;
 import io.steep.repl.ipc.IpcErrorCode;
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * systemctl & co. are a recording stand-in (the service package's seam).
  */
 @Timeout(120)
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "simulates a Linux/macOS host under a scratch root: its default paths are java.nio Paths of the running OS, which print /etc/steep with backslashes on Windows")
 class ServiceMethodsTest {
 
     private static final String UNIT = "/etc/systemd/system/steep-repl.service";

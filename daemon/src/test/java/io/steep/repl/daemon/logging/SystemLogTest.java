@@ -1,5 +1,6 @@
 package io.steep.repl.daemon.logging;
 
+import io.steep.repl.daemon.PosixModes;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import com.sun.jna.platform.win32.WinNT;
@@ -14,7 +15,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +98,6 @@ class SystemLogTest {
         LoggerFactory.getLogger("io.steep.test").warn("written to the file");
         LoggingSetup.shutdown();
         assertThat(Files.readString(file)).contains("WARN").contains("written to the file").doesNotContain("not at warn level");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+        PosixModes.assertMode(file, "rw-r-----");
     }
 }

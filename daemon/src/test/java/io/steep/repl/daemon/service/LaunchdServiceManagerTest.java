@@ -1,5 +1,7 @@
 package io.steep.repl.daemon.service;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.DisabledOnOs;
 import io.steep.repl.daemon.service.ServiceManager.Operation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "simulates a Linux/macOS host under a scratch root: its default paths are java.nio Paths of the running OS, which print /etc/steep with backslashes on Windows")
 class LaunchdServiceManagerTest {
 
     private static final String LAUNCHER = "/Applications/steep-repl.app/Contents/MacOS/steep-repl";

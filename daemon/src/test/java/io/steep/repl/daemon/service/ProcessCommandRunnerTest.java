@@ -1,5 +1,7 @@
 package io.steep.repl.daemon.service;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,6 +16,7 @@ class ProcessCommandRunnerTest {
     private final ProcessCommandRunner runner = new ProcessCommandRunner(Duration.ofSeconds(20));
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "runs the POSIX programs sh and sleep")
     void capturesExitCodeAndCombinedOutputWithEnvironment() {
         CommandRunner.Result r = runner.run(new Command(List.of("sh", "-c", "echo out; echo err >&2; echo $STEEP_X; exit 3"),
                 Map.of("STEEP_X", "from-env")));
@@ -28,6 +31,7 @@ class ProcessCommandRunnerTest {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "runs the POSIX programs sh and sleep")
     void aHangingProgramIsKilledAfterTheTimeout() {
         ProcessCommandRunner quick = new ProcessCommandRunner(Duration.ofMillis(300));
         assertThatThrownBy(() -> quick.run(Command.of("sleep", "30")))

@@ -38,7 +38,9 @@ final class ScratchHosts {
         Path p = host.file(osPath);
         Files.createDirectories(p.getParent());
         Files.writeString(p, "#!/bin/sh\nexit 0\n");
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        if (io.steep.repl.daemon.PosixModes.supported(p)) { // Windows has no mode bits: any file runs
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     static void directory(ServiceHost host, String osPath) throws IOException {

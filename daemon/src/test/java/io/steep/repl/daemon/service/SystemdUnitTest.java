@@ -1,5 +1,7 @@
 package io.steep.repl.daemon.service;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +87,7 @@ class SystemdUnitTest {
     }
 
     @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "systemd-analyze verify exists on Linux only")
     void systemUnitPassesSystemdAnalyzeVerify(@TempDir Path dir) throws Exception {
         Path launcher = launcher(dir.resolve("opt dir/bin"));
         SequencedMap<String, String> env = noEnv();
@@ -94,6 +97,7 @@ class SystemdUnitTest {
     }
 
     @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "systemd-analyze verify exists on Linux only")
     void userUnitPassesSystemdAnalyzeVerify(@TempDir Path dir) throws Exception {
         Path launcher = launcher(dir.resolve("bin"));
         String unit = new SystemdUnit(ServiceScope.USER, launcher.toString(), "/home/alice/.config/steep/config.yaml", noEnv()).render();
@@ -101,6 +105,7 @@ class SystemdUnitTest {
     }
 
     @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "systemd-analyze verify exists on Linux only")
     void verifyWouldCatchABrokenUnit(@TempDir Path dir) throws Exception {
         // guards the verify assertion itself: a unit naming a launcher that does not exist must not pass
         String unit = new SystemdUnit(ServiceScope.SYSTEM, dir.resolve("missing").toString(), "/etc/steep/config.yaml", noEnv()).render();

@@ -1,5 +1,8 @@
 package io.steep.repl.ipc.transport;
 
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(60)
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "the daemon listens on a named pipe on Windows (PipeSecurityTest); unix socket file modes are POSIX")
 class UnixSocketEndpointTest {
 
     @TempDir
@@ -61,6 +65,7 @@ class UnixSocketEndpointTest {
     }
 
     @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "group users with gid 100 is a Linux (Debian) convention; macOS has none")
     void withAnAllowedGroupTheDirectoryIs0750AndTheSocket0660OwnedByTheGroup() throws Exception {
         Path sock = tmp.resolve("steep-repl").resolve("s.sock");
         try (IpcListener l = UnixSocketEndpoint.of(sock.toString(), AccessPolicy.allowingGroup("users")).listen()) {
@@ -166,6 +171,7 @@ class UnixSocketEndpointTest {
     }
 
     @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "reads /proc/PID/status, which macOS does not have")
     void supplementaryGroupsOfALinuxProcessAreRead() {
         long self = ProcessHandle.current().pid();
         // root in this test JVM: Groups: line exists (maybe empty); a non-existent pid gives none

@@ -1,5 +1,6 @@
 package io.steep.repl.tray.connection;
 
+import io.steep.repl.testing.IpcAddress;
 import io.steep.repl.ipc.IpcErrorCode;
 import io.steep.repl.ipc.transport.IpcEndpoint;
 import io.steep.repl.tray.testing.FakeDaemon;
@@ -32,7 +33,7 @@ class DaemonConnectionTest {
     @BeforeEach
     void setUp() {
         daemon = new FakeDaemon(dir.resolve("steep-repl.sock"));
-        connection = new DaemonConnection(IpcClientLink.opener(IpcEndpoint.of(daemon.socket().toString())),
+        connection = new DaemonConnection(IpcClientLink.opener(IpcEndpoint.of(IpcAddress.of(daemon.socket()))),
                 new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)), fx);
     }
 
@@ -81,7 +82,7 @@ class DaemonConnectionTest {
     void saysItIsReconnectingWhileTheDaemonIsDownAndRecoversWhenItComesBack() throws Exception {
         connection.start();
         Wait.until("reconnecting", () -> model().linkProperty().get() == DaemonModel.Link.RECONNECTING);
-        assertThat(model().linkMessageProperty().get()).contains(daemon.socket().toString(), "Reconnecting in");
+        assertThat(model().linkMessageProperty().get()).contains(IpcAddress.of(daemon.socket()), "Reconnecting in");
         assertThat(model().trayStateProperty().get().level()).isEqualTo(TrayState.Level.UNREACHABLE);
         assertThatThrownBy(() -> connection.call("status.get", null).join())
                 .cause().isInstanceOf(DaemonCallException.class)

@@ -1,5 +1,7 @@
 package io.steep.repl.tray.service;
 
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.condition.DisabledOnOs;
 import io.steep.repl.tray.SocketLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BundledDaemonTest {
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "expects Linux/macOS paths and a colon-separated PATH, built with the running OS's java.nio Path")
     void looksAtTheSettingThenNextToTheTrayThenPath() {
         assertThat(BundledDaemon.candidates("/opt/x/steep-repl", "/env/steep-repl", Path.of("/opt/steep/steep-repl-tray"), "/usr/bin:/bin"))
                 .containsExactly(Path.of("/opt/x/steep-repl"), Path.of("/env/steep-repl"),
@@ -21,6 +24,7 @@ class BundledDaemonTest {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "expects Linux/macOS paths and a colon-separated PATH, built with the running OS's java.nio Path")
     void socketLocationPrefersTheOptionThenTheEnvironmentThenWhatExists(@TempDir Path xdg) throws Exception {
         assertThat(SocketLocation.resolve("/x.sock", "/y.sock", null, "/home/u", "Linux")).isEqualTo("/x.sock");
         assertThat(SocketLocation.resolve(null, "/y.sock", null, "/home/u", "Linux")).isEqualTo("/y.sock");

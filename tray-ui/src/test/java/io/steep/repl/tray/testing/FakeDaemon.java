@@ -1,5 +1,6 @@
 package io.steep.repl.tray.testing;
 
+import io.steep.repl.testing.IpcAddress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -85,7 +86,7 @@ public final class FakeDaemon implements AutoCloseable {
     }
 
     public synchronized FakeDaemon start() throws IOException {
-        listener = IpcEndpoint.of(socket.toString()).listen();
+        listener = IpcEndpoint.of(IpcAddress.of(socket)).listen();
         IpcListener l = listener;
         // platform threads: junixsocket blocks in native code, which pins a virtual thread's carrier, and a few
         // pinned readers starve a 2-core machine's carriers (seen as calls that never get an answer)
