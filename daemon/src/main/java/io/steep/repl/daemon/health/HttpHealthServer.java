@@ -3,6 +3,8 @@ package io.steep.repl.daemon.health;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.steep.repl.daemon.lifecycle.Component;
 import io.steep.repl.daemon.lifecycle.DaemonContext;
 import io.steep.repl.daemon.lifecycle.StartupException;
@@ -29,7 +31,13 @@ public final class HttpHealthServer implements Component {
     private static final Logger log = LoggerFactory.getLogger(HttpHealthServer.class);
 
     private final DaemonContext ctx;
-    private final ObjectMapper json = new ObjectMapper();
+    /**
+     * Requests run on virtual threads (a slow client ties up no platform thread), but Jackson's default buffer
+     * recycling is per thread, so each request allocated fresh ~16 KB encoding buffers: half of the daemon's
+     * allocation under /health load, and young collections every few milliseconds. One shared pool fixes it.
+     */
+    private final ObjectMapper json = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
     private HttpServer server;
     private ExecutorService executor;
 
