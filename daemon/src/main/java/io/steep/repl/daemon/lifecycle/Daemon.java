@@ -47,7 +47,8 @@ import java.util.function.Function;
  *   <li>components given by the caller to run first (the embedded PostgreSQL of the developer main job)</li>
  *   <li>{@code postgresql} — pool + monitor; never waits for the server</li>
  *   <li>{@code audit} — spool + delivery; {@code audit-retention}</li>
- *   <li>servers: IPC, gRPC (added by their issues) and any extra components</li>
+ *   <li>servers: IPC, then gRPC (whose TLS files load in parallel from the moment it is built), and any extra
+ *   components</li>
  *   <li>{@code http} — last, so /ready never answers before everything behind it exists</li>
  * </ol>
  * Then {@code daemon.started} is audited. {@link #stop()} audits {@code daemon.stopped}, gives the audit
@@ -107,13 +108,15 @@ public final class Daemon {
         order.add(database);
         order.add(audit);
         order.add(new AuditPruner(database, config.audit().retention()));
-        // Servers, in start order: gRPC (node-to-node), then IPC (local admin; its status.get reads the gRPC side)
+        // Servers, in start order: IPC (local admin), then gRPC (node-to-node). The coordinator is built first
+        // because building it starts loading the TLS files on a thread of their own; IPC starts while that runs.
+        // IPC reads the gRPC side only per request (status.get says "not listening" until gRPC is up).
         CoordinatorComponent coordinator = config.grpc().enabled() ? new CoordinatorComponent(ctx) : null;
-        if (coordinator != null) {
-            order.add(coordinator);
-        }
         if (config.ipc().enabled()) {
             order.add(new IpcComponent(ctx, coordinator, adminMethods(ctx, coordinator)));
+        }
+        if (coordinator != null) {
+            order.add(coordinator);
         }
         for (Function<DaemonContext, Component> f : extra) {
             order.add(f.apply(ctx));
@@ -180,7 +183,7 @@ public final class Daemon {
 
     /** The IPC admin methods (service.*, certs.*, extension.*, nodes.join) over this daemon's parts. */
     private static java.util.function.Consumer<MethodRegistry> adminMethods(DaemonContext ctx, CoordinatorComponent coordinator) {
-        // gRPC starts before IPC, so the node exists when the registry is built; null = gRPC disabled (UNAVAILABLE)
+        // the node is looked up per call: a join before gRPC is up says so; null = gRPC disabled (UNAVAILABLE)
         JoinAction join = coordinator == null ? null : peer -> coordinator.node()
                 .orElseThrow(() -> new IllegalStateException("the gRPC node is not running"))
                 .join(peer);
