@@ -1,5 +1,6 @@
 package io.steep.repl.daemon.audit;
 
+import java.io.ByteArrayOutputStream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -33,6 +34,7 @@ public final class AuditSpool implements AutoCloseable {
 
     static final String LOG = "audit.jsonl";
     static final String OFFSET = "audit.offset";
+    private static final int CHUNK = 64 * 1024;
     private static final long RESET_THRESHOLD = 0; // reset as soon as all is delivered: the file stays tiny
 
     private final Path dir;
@@ -58,7 +60,7 @@ public final class AuditSpool implements AutoCloseable {
             committed = size;
         }
         cutTornTail();
-        pendingCount = readPending(Integer.MAX_VALUE).size();
+        pendingCount = countLines(committed, size);
     }
 
     public Path directory() {
@@ -80,22 +82,54 @@ public final class AuditSpool implements AutoCloseable {
 
     /** Up to {@code max} undelivered events, oldest first. */
     public synchronized List<Pending> readPending(int max) throws IOException {
+        // Reads forward from the committed offset only as far as the batch needs, in chunks: a backlog of millions
+        // of events (PostgreSQL down for days) costs one batch's worth of memory and I/O per batch, not the whole
+        // backlog every time.
         List<Pending> out = new ArrayList<>();
-        if (committed >= size) {
-            return out;
-        }
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size - committed, Integer.MAX_VALUE - 8));
-        log.read(buf, committed);
-        byte[] bytes = buf.array();
-        int start = 0;
-        for (int i = 0; i < buf.position() && out.size() < max; i++) {
-            if (bytes[i] == '\n') {
-                String line = new String(bytes, start, i - start, StandardCharsets.UTF_8);
-                out.add(new Pending(json.readValue(line, AuditEvent.class), committed + i + 1));
-                start = i + 1;
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        long pos = committed;
+        while (pos < size && out.size() < max) {
+            buf.clear().limit((int) Math.min(CHUNK, size - pos));
+            int n = log.read(buf, pos);
+            if (n <= 0) {
+                break;
             }
+            byte[] b = buf.array();
+            int start = 0;
+            for (int i = 0; i < n && out.size() < max; i++) {
+                if (b[i] == '\n') {
+                    line.write(b, start, i - start);
+                    out.add(new Pending(json.readValue(line.toByteArray(), AuditEvent.class), pos + i + 1));
+                    line.reset();
+                    start = i + 1;
+                }
+            }
+            line.write(b, start, n - start);
+            pos += n;
         }
         return out;
+    }
+
+    /** Events between {@code from} and {@code to}, counted by their line ends, without parsing them. */
+    private int countLines(long from, long to) throws IOException {
+        int count = 0;
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        for (long pos = from; pos < to; ) {
+            buf.clear().limit((int) Math.min(CHUNK, to - pos));
+            int n = log.read(buf, pos);
+            if (n <= 0) {
+                break;
+            }
+            byte[] b = buf.array();
+            for (int i = 0; i < n; i++) {
+                if (b[i] == '\n') {
+                    count++;
+                }
+            }
+            pos += n;
+        }
+        return count;
     }
 
     /** Records that everything up to {@code end} is in the database (durably, before returning). */
@@ -123,18 +157,24 @@ public final class AuditSpool implements AutoCloseable {
         if (size == 0) {
             return;
         }
-        long scanFrom = Math.max(committed, 0);
-        ByteBuffer buf = ByteBuffer.allocate((int) (size - scanFrom));
-        log.read(buf, scanFrom);
-        byte[] b = buf.array();
-        int lastNewline = -1;
-        for (int i = b.length - 1; i >= 0; i--) {
-            if (b[i] == '\n') {
-                lastNewline = i;
-                break;
+        // the last newline, searched backwards in chunks: the tail is at most one torn line, the file can be huge
+        long floor = Math.max(committed, 0);
+        long goodEnd = floor;
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        search:
+        for (long end = size; end > floor; ) {
+            long from = Math.max(floor, end - CHUNK);
+            buf.clear().limit((int) (end - from));
+            log.read(buf, from);
+            byte[] b = buf.array();
+            for (int i = (int) (end - from) - 1; i >= 0; i--) {
+                if (b[i] == '\n') {
+                    goodEnd = from + i + 1;
+                    break search;
+                }
             }
+            end = from;
         }
-        long goodEnd = scanFrom + lastNewline + 1;
         if (goodEnd < size) {
             org.slf4j.LoggerFactory.getLogger(AuditSpool.class).warn(
                     "audit spool {}: dropping {} bytes of an incomplete last line (written during a crash, never acknowledged)",
