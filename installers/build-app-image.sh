@@ -189,10 +189,10 @@ fi
 #    runtime/bin/java for the assembly, which the jlinked runtime does not have.
 #    What the JVM validates when it maps the cache (measured on Temurin 25.0.3): the JVM build, the options that
 #    shape the archive, the class path by its longest common prefix (so moving the whole image to /opt/steep-repl
-#    or /Applications is fine), and each jar's size AND modification time (a `touch` alone makes it refuse the
-#    cache; lib/modules' time is not checked). dpkg and the DMG keep the times (linux/test-deb.sh checks the
-#    installed package); dpkg-deb clamps them to SOURCE_DATE_EPOCH when that is set, so then the jars get that
-#    time before the training.
+#    is fine), and each jar's size AND modification time (a `touch` alone makes it refuse the cache; lib/modules'
+#    time is not checked). build-deb.sh's cp -a and dpkg keep the times (linux/test-deb.sh checks the installed
+#    package); dpkg-deb clamps them to SOURCE_DATE_EPOCH when that is set, so then the jars get that time before
+#    the training.
 #    Linux only. The MSI and the DMG are made by `jpackage --type msi|dmg --app-image`, which copies the image
 #    without its file times (measured with `--type deb --app-image` here: the jars get the copy's time), so the
 #    installed jars would not match the cache and every command would print "[error][aot] shared class paths
