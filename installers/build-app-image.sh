@@ -5,7 +5,8 @@
 #
 # Usage: build-app-image.sh OUT_DIR        (run from anywhere; the daemon and tray distributions must be built:
 #                                          ./mvnw -B -pl daemon,tray-ui -am package -DskipTests)
-# Env:   VERSION (default: from the root pom), JAVA_HOME (JDK 25 with jlink/jpackage)
+# Env:   VERSION (default: from the root pom), JAVA_HOME (JDK 25 with jlink/jpackage),
+#        STORE_JARS=1 (jars stored uncompressed, for the DEB), STEEP_AOT_SKIP=true (no AOT cache)
 # Prints the image directory on the last line of stdout.
 set -euo pipefail
 
@@ -75,6 +76,31 @@ rm -rf "$runtime"
 # JVM, nobody needs the runtime's java/keytool/jfr.
 "$jbin/jlink" --add-modules "$all" --strip-debug --strip-native-commands --no-header-files --no-man-pages \
   --output "$runtime"
+# The security providers the JDK's java.security lists but whose modules this runtime lacks (XMLDSig, SunPCSC,
+# JdkSASL, SunPKCS11, ...) come out of the list. Listed, the first lookup that walks past the present providers
+# makes the JDK search the class path for them with a ServiceLoader, which instantiates every provider there:
+# BouncyCastle's (the tray's jars are on the daemon's class path too), ~400 classes from a signed jar the AOT
+# cache cannot hold, plus the jar's signature check. Measured: +440 classes at every daemon start.
+security="$runtime/conf/security/java.security"
+present=" $(sed -n 's/^MODULES="\(.*\)"/\1/p' "$runtime/release") "
+module_of() {
+  case $1 in
+    XMLDSig) echo java.xml.crypto ;; SunPCSC) echo java.smartcardio ;; JdkLDAP) echo java.naming ;;
+    JdkSASL) echo jdk.security.jgss ;; SunPKCS11) echo jdk.crypto.cryptoki ;; SunJGSS) echo java.security.jgss ;;
+    SunSASL) echo java.security.sasl ;; SunMSCAPI) echo jdk.crypto.mscapi ;; *) echo java.base ;;
+  esac
+}
+awk -v present="$present" -v map="$(for p in $(sed -n 's/^security\.provider\.[0-9]*=\([^ ]*\).*/\1/p' "$security"); do
+    printf '%s=%s ' "$p" "$(module_of "$p")"; done)" '
+  BEGIN { n = split(map, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], a, "="); mod[a[1]] = a[2] } }
+  /^security\.provider\.[0-9]+=/ {
+    name = substr($0, index($0, "=") + 1); sub(/[ \t].*/, "", name)
+    if (index(present, " " mod[name] " ") == 0) next
+    print "security.provider." (++k) "=" substr($0, index($0, "=") + 1); next
+  }
+  { print }' "$security" > "$security.new"
+mv "$security.new" "$security"
+echo "security providers: $(sed -n 's/^security\.provider\.[0-9]*=//p' "$security" | paste -sd' ' -)" >&2
 # CDS archive for heaps over 32 GB: never used with the launchers' -Xmx
 rm -f "$runtime"/lib/server/classes_nocoops.jsa "$runtime"/bin/server/classes_nocoops.jsa
 
@@ -125,5 +151,132 @@ if [ $os = linux ] && command -v strip >/dev/null; then
   find "$image" -type f \( -name '*.so' -o -perm -u+x \) -print0 | xargs -0 file | awk -F: '/ELF/ {print $1}' |
     xargs -r strip --strip-unneeded --remove-section=.comment
 fi
+# 4. STORE_JARS=1 (the DEB): the jars stored uncompressed, so that xz compresses the class files across jars,
+#    which zip cannot. Measured on the 0.1.0 class path: 54 MB (zip-deflated jars + xz) against 27 MB (stored +
+#    xz), for 80 MB more on disk. Entries are copied byte for byte in order (signed jars such as Bouncy Castle's
+#    keep valid signatures). Done here, not in the DEB's script, because the AOT cache must be trained on the
+#    jars that ship.
+case $os in
+  macos) app_dir="$image/Contents/app"; launcher="$image/Contents/MacOS/steep-repl" ;;
+  windows) app_dir="$image/app"; launcher="$image/steep-repl.exe" ;;
+  *) app_dir="$image/lib/app"; launcher="$image/bin/steep-repl" ;;
+esac
+if [ "${STORE_JARS:-0}" = 1 ]; then
+  python3 - "$app_dir" <<'PY'
+import os, sys, zipfile
+d = sys.argv[1]
+for name in sorted(os.listdir(d)):
+    if not name.endswith(".jar"):
+        continue
+    src = os.path.join(d, name); tmp = src + ".stored"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            info.compress_type = zipfile.ZIP_STORED
+            zout.writestr(info, data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, src)
+PY
+fi
+
+# 5. JDK 25 AOT cache (JEP 483/514) for the steep-repl launcher, as the plain distribution has (daemon/pom.xml,
+#    execution aot-cache): a training run of the real start-up (`run --aot-training`: every component against an
+#    unreachable PostgreSQL, then stop) records the loaded and linked classes, and an assembly step writes them
+#    to $APPDIR/steep-repl.aot.
+#    Both steps run the image's own launcher, so the JVM (the image's runtime), its options and the class path are
+#    exactly the installed daemon's; the AOT options come through JAVA_TOOL_OPTIONS, which the JVM reads whoever
+#    creates it. Two steps (-XX:AOTMode=record, then create) rather than -XX:AOTCacheOutput: that one forks
+#    runtime/bin/java for the assembly, which the jlinked runtime does not have.
+#    What the JVM validates when it maps the cache (measured on Temurin 25.0.3): the JVM build, the options that
+#    shape the archive, the class path by its longest common prefix (so moving the whole image to /opt/steep-repl
+#    is fine), and each jar's size AND modification time (a `touch` alone makes it refuse the cache; lib/modules'
+#    time is not checked). build-deb.sh's cp -a and dpkg keep the times (linux/test-deb.sh checks the installed
+#    package); dpkg-deb clamps them to SOURCE_DATE_EPOCH when that is set, so then the jars get that time before
+#    the training.
+#    Linux only. The MSI and the DMG are made by `jpackage --type msi|dmg --app-image`, which copies the image
+#    without its file times (measured with `--type deb --app-image` here: the jars get the copy's time), so the
+#    installed jars would not match the cache and every command would print "[error][aot] shared class paths
+#    mismatch". Windows Installer would also set the times from its cabinet's DOS dates (2 s steps, local time).
+#    Making them work needs the assembly after jpackage's copy or at install time (see installers/README.md).
+#    Only after a cache was made does the launcher get -XX:AOTCache: a missing cache file is not fatal, but prints
+#    three [error][aot] lines on every command. An optimisation only: a failed training warns and leaves a working
+#    image without a cache. STEEP_AOT_SKIP=true skips it (Maven: -Dsteep.aot.skip).
+aot="$app_dir/steep-repl.aot"
+cfg="$app_dir/steep-repl.cfg"
+rm -f "$aot"
+[ -f "$cfg" ] || { echo "jpackage wrote no $cfg" >&2; exit 1; }
+case ${STEEP_AOT_SKIP:-false} in true|1) aot_skip="STEEP_AOT_SKIP is set" ;; *) aot_skip= ;; esac
+[ $os = linux ] || aot_skip="Linux only: jpackage's MSI/DMG copy of the image drops the jars' file times (step 5)"
+if [ -n "$aot_skip" ]; then
+  echo "AOT cache skipped: $aot_skip" >&2
+else
+  if [ -n "${SOURCE_DATE_EPOCH:-}" ] && [ $os = linux ]; then
+    find "$app_dir" -name '*.jar' -exec touch -d "@$SOURCE_DATE_EPOCH" {} +
+  fi
+  work="$out/aot-training"
+  rm -rf "$work" && mkdir -p "$work/home"
+  # Ports apart from the daemon module's own training run (45391/48391), which may run at the same time
+  cat > "$work/config.yaml" <<EOF
+repl:
+  node_id: aot-training
+  postgresql:
+    host: 127.0.0.1
+    port: 1
+    sslmode: disable
+  grpc:
+    bind: 127.0.0.1
+    port: 45491
+    tls:
+      cert_file: certs/node-cert.pem
+      key_file: certs/node-key.pem
+      ca_file: certs/ca-cert.pem
+  http:
+    port: 48491
+  ipc:
+    path: $work/ipc.sock
+  cluster:
+    peers: ["127.0.0.1:45492"]
+  audit:
+    spool_dir: spool
+EOF
+  # The environment keeps the training's state out of the builder's home directory; a crashing JVM's
+  # hs_err_pid*.log lands in $work
+  launch() { (cd "$work" && exec env XDG_CONFIG_HOME="$work/xdg" XDG_DATA_HOME="$work/xdg" HOME="$work/home" "$@"); }
+  train() { launch "$@" "$launcher" --config "$work/config.yaml" run --aot-training; }
+  # First the same run without recording: it makes the training's CA and node certificate in a JVM of its own
+  # (recorded, the certificate-making classes would be linked into every start; see daemon/pom.xml)
+  train >"$work/prepare.log" 2>&1 || true
+  rm -rf "$work/spool"
+  conf="$work/steep-repl.aotconf"
+  aot_exit=0
+  train JAVA_TOOL_OPTIONS="-XX:AOTMode=record -XX:AOTConfiguration=$conf" >"$work/training.log" 2>&1 || aot_exit=$?
+  # the create mode writes the cache and exits before the main class runs
+  assemble() { launch JAVA_TOOL_OPTIONS="-XX:AOTMode=create -XX:AOTConfiguration=$conf -XX:AOTCache=$aot $*" "$launcher" --version; }
+  if [ $aot_exit -eq 0 ] && [ -s "$conf" ]; then
+    assemble >"$work/assembly.log" 2>&1 || aot_exit=$?
+    if [ ! -s "$aot" ] || [ $aot_exit -ne 0 ]; then
+      # Temurin 25.0.3 aborts this assembly (archiveHeapWriter.cpp:757, "Metadata ... should have been archived")
+      # when --enable-native-access is among the options; without linking the invokedynamic call sites ahead of
+      # time it succeeds, and the cache still holds the AOT-linked classes (the daemon's own training: same crash)
+      rm -f "$aot"
+      aot_exit=0
+      echo "AOT cache assembly failed (see $work/assembly.log); retrying with -XX:-AOTInvokeDynamicLinking" >&2
+      assemble -XX:+UnlockDiagnosticVMOptions -XX:-AOTInvokeDynamicLinking >"$work/assembly-retry.log" 2>&1 || aot_exit=$?
+    fi
+  fi
+  if [ $aot_exit -eq 0 ] && [ -s "$aot" ]; then
+    # appended to [JavaOptions]; jpackage's launcher expands $APPDIR to the app directory where it is installed
+    awk -v opt='java-options=-XX:AOTCache=$APPDIR/steep-repl.aot' '
+      /^\[/ { if (inopts && !done) { print opt; done = 1 } inopts = ($0 == "[JavaOptions]") }
+      { print }
+      END { if (!done) { if (!inopts) { print ""; print "[JavaOptions]" } print opt } }' \
+      "$cfg" > "$cfg.new" && mv "$cfg.new" "$cfg"
+    echo "AOT cache: $aot ($(du -h "$aot" | cut -f1))" >&2
+  else
+    rm -f "$aot"
+    echo "WARNING: AOT cache training failed (exit $aot_exit, see $work/*.log); the image starts without a cache" >&2
+  fi
+fi
+
 echo "app image: $image ($(du -sh "$image" | cut -f1))" >&2
 echo "$image"

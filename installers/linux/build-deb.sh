@@ -24,7 +24,9 @@ version=${VERSION:-$(awk '/<artifactId>steep-repl-parent<\/artifactId>/ {p=1} p 
 deb_version=${version/-/\~}
 export VERSION=$version
 
-image=$(bash "$installers/build-app-image.sh" "$target/app" | tail -1)
+# STORE_JARS=1: the image's jars are stored uncompressed, which xz compresses far better (build-app-image.sh step
+# 4); it is done there, before the AOT cache's training run, so that the cache is trained on the jars that ship.
+image=$(STORE_JARS=1 bash "$installers/build-app-image.sh" "$target/app" | tail -1)
 [ -x "$image/bin/steep-repl" ] || { echo "app image has no bin/steep-repl: $image" >&2; exit 1; }
 
 stage="$target/deb/steep-repl"
@@ -34,25 +36,6 @@ mkdir -p "$(dirname "$opt")"
 cp -a "$image" "$opt"
 # jpackage leaves group/other write bits as the umask had them; packaged files are 0644/0755
 chmod -R u=rwX,go=rX "$opt"
-
-# Store the jars uncompressed: xz then compresses the class files across jars, which zip cannot. Measured on
-# the 0.1.0 class path: 54 MB (zip-deflated jars + xz) against 27 MB (stored + xz), for 80 MB more on disk.
-# Entries are copied byte for byte in order (signed jars such as Bouncy Castle's keep valid signatures).
-python3 - "$opt/lib/app" <<'PY'
-import os, sys, zipfile
-d = sys.argv[1]
-for name in sorted(os.listdir(d)):
-    if not name.endswith(".jar"):
-        continue
-    src = os.path.join(d, name); tmp = src + ".stored"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            info.compress_type = zipfile.ZIP_STORED
-            zout.writestr(info, data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, src)
-PY
 
 # Extension files: under the app, copied into PostgreSQL 18's extension directory by postinst when it exists.
 mkdir -p "$opt/share/extension"
