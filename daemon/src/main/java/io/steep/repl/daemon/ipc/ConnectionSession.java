@@ -114,6 +114,10 @@ final class ConnectionSession {
     }
 
     private void dispatch(IpcRequest request) throws InterruptedException {
+        if (server.methods().find(request.method()).map(IpcMethod::answersFromMemory).orElse(false)) {
+            queue(answer(request, new CallContext(request.id(), connection.peer(), this)));
+            return;
+        }
         inFlight.acquire();
         Thread.ofVirtual().name("ipc-call-" + request.method()).start(() -> {
             try {

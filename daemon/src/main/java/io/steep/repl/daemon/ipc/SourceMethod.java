@@ -20,6 +20,12 @@ public record SourceMethod(String name, Supplier<?> source) implements IpcMethod
         }
     }
 
+    /** The sources are the daemon's in-memory status and health snapshots. */
+    @Override
+    public boolean answersFromMemory() {
+        return true;
+    }
+
     @Override
     public Object handle(JsonNode params, CallContext ctx) throws IpcException {
         try {

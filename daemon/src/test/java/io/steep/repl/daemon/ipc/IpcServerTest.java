@@ -278,6 +278,31 @@ class IpcServerTest {
     }
 
     @Test
+    void snapshotMethodsAnswerOnTheReaderWhileASlowCallRunsOnTheSameConnection() throws Exception {
+        try (RawClient c = RawClient.connect(sock)) {
+            // a slow call first, then status.get pipelined behind it: status.get is answered from memory on the
+            // reader thread, so it overtakes the slow call instead of queueing behind anything
+            c.send("{\"id\":\"slow\",\"method\":\"test.echo\",\"params\":{\"sleep_ms\":1500}}\n"
+                    + "{\"id\":\"st\",\"method\":\"status.get\"}\n");
+            JsonNode first = c.read();
+            assertThat(first.path("id").asText()).isEqualTo("st");
+            assertThat(first.at("/result/node/cluster_size").asInt()).isEqualTo(2);
+            JsonNode second = c.read();
+            assertThat(second.path("id").asText()).isEqualTo("slow");
+        }
+        // and a snapshot method that fails still answers with its error, on the same path
+        methods.replace(new SourceMethod(IpcMethods.STATUS_GET, () -> {
+            throw new SourceMethod.StateUnavailable("starting");
+        }));
+        try (RawClient c = RawClient.connect(sock)) {
+            c.send("{\"id\":\"s7\",\"method\":\"status.get\"}\n");
+            JsonNode a = c.read();
+            assertThat(a.path("id").asText()).isEqualTo("s7");
+            assertThat(a.path("error").path("code").asText()).isEqualTo("UNAVAILABLE");
+        }
+    }
+
+    @Test
     void aHundredConcurrentClientsAreAllServed() throws Exception {
         int n = 100;
         CountDownLatch allConnected = new CountDownLatch(n);
