@@ -187,11 +187,7 @@ public final class Database implements Component {
     }
 
     private void probe() throws SQLException {
-        // Until the server has been seen, the probe opens a connection of its own instead of borrowing from the
-        // pool: after an outage Hikari's connection adder may still sleep in its own backoff for a second or more
-        // (measured: /health stayed 503 up to 2.8 s after PostgreSQL was back). The pool catches up by itself.
-        try (Connection c = status.reachable() ? pool.getConnection() : physical.getConnection();
-             Statement s = c.createStatement()) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             long t0 = System.nanoTime();
             try (ResultSet rs = s.executeQuery("SELECT current_setting('server_version'), current_setting('server_version_num')::int, "
                     + "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'steep_repl')")) {
