@@ -11,6 +11,8 @@ import io.steep.repl.daemon.cluster.ClusterSettings;
 import io.steep.repl.daemon.cluster.InvalidFieldException;
 import io.steep.repl.daemon.cluster.LocalNode;
 import io.steep.repl.daemon.cluster.PeerAddress;
+import io.steep.repl.daemon.cluster.PostgresProbe;
+import io.steep.repl.daemon.db.PgStatus;
 import io.steep.repl.daemon.config.DaemonConfig;
 import io.steep.repl.daemon.embedded.DevConfig;
 import io.steep.repl.daemon.health.ComponentHealth;
@@ -109,7 +111,7 @@ public final class CoordinatorComponent implements Component {
                     c.cluster().heartbeatInterval(), c.cluster().unreachableAfter(),
                     c.cluster().degradedAfter().orElse(null), null);
             node = CoordinatorNode.create(self, grpc, cluster, ctx.database().dataSource(), ctx.version(),
-                    () -> tlsLoaded(grpc));
+                    () -> tlsLoaded(grpc), this::postgresFromMonitor);
         } catch (InvalidFieldException e) {
             throw new StartupException("grpc: " + e.getMessage());
         } catch (CertsException | IllegalStateException e) {
@@ -134,6 +136,18 @@ public final class CoordinatorComponent implements Component {
                 .description("gRPC calls refused for identity or input").register(ctx.meters());
         Gauge.builder("steep_repl_cluster_size", this, s -> s.node == null ? 0 : s.node.status().cluster().clusterSize())
                 .description("Nodes known to this node").register(ctx.meters());
+    }
+
+    /**
+     * What HealthCheck answers about PostgreSQL: the monitor's snapshot (probed every second, updated at once on a
+     * failure), as /health does. A query per call put a database round trip into every peer's health check and
+     * into its latency tail.
+     */
+    private PostgresProbe.PostgresState postgresFromMonitor() {
+        PgStatus s = ctx.database().status();
+        return s.reachable()
+                ? new PostgresProbe.PostgresState(true, s.serverVersion().orElse(""), "connected")
+                : new PostgresProbe.PostgresState(false, "", s.error().orElse("not connected"));
     }
 
     private static String advertisedHost(DaemonConfig c) {

@@ -62,6 +62,16 @@ public final class CoordinatorNode implements AutoCloseable {
     /** As above, with the TLS files loaded by {@code tlsLoader} (the daemon loads them ahead, in parallel). */
     public static CoordinatorNode create(LocalNode self, GrpcSettings grpc, ClusterSettings cluster,
                                          DataSource dataSource, String version, Supplier<TlsMaterial> tlsLoader) {
+        return create(self, grpc, cluster, dataSource, version, tlsLoader, PostgresProbe.of(dataSource));
+    }
+
+    /**
+     * As above; {@code answers} says what {@code HealthCheck} reports about PostgreSQL (the daemon passes its
+     * monitor's snapshot, like /health: no query per call). Heartbeat rounds keep asking the server itself.
+     */
+    public static CoordinatorNode create(LocalNode self, GrpcSettings grpc, ClusterSettings cluster,
+                                         DataSource dataSource, String version, Supplier<TlsMaterial> tlsLoader,
+                                         PostgresProbe answers) {
         TlsMaterial tls = null;
         if (grpc.tlsEnabled()) {
             tls = tlsLoader.get();
@@ -74,7 +84,7 @@ public final class CoordinatorNode implements AutoCloseable {
         PostgresProbe probe = PostgresProbe.of(dataSource);
         NodeRepository repository = new NodeRepository(dataSource, self.actor(), cluster.lastSeenResolution());
         ConnectionLog log = new ConnectionLog(PeerLogLimiter.standard());
-        CoordinatorService service = new CoordinatorService(self, repository, probe, log, grpc.tlsEnabled(), version,
+        CoordinatorService service = new CoordinatorService(self, repository, answers, log, grpc.tlsEnabled(), version,
                 Instant.now());
         CoordinatorServer server = new CoordinatorServer(grpc, tls, service, log);
         GrpcPeerTransport transport = new GrpcPeerTransport(tls);

@@ -189,6 +189,18 @@ class WiredDaemonTest {
             assertThat(code).as(out.toString()).isZero();
             assertThat(out.toString()).contains("is running", "node test-node", "mutual TLS", "certificate expires in",
                     "postgresql", "certificate");
+
+            // gRPC HealthCheck answers from the PostgreSQL monitor's snapshot, like /health
+            StringWriter remote = new StringWriter();
+            CommandLine health = SteepReplCommand.commandLine("health");
+            health.setOut(new PrintWriter(remote));
+            health.setErr(new PrintWriter(remote));
+            var tls = config.grpc().tls();
+            int hc = health.execute("health", "--remote", "127.0.0.1:" + config.grpc().port(), "--json",
+                    "--cert", tls.certFile().orElseThrow().toString(), "--key", tls.keyFile().orElseThrow().toString(),
+                    "--ca", tls.caFile().orElseThrow().toString());
+            assertThat(hc).as(remote.toString()).isZero();
+            assertThat(remote.toString()).contains("\"status\" : \"SERVING\"", "PostgreSQL 18.", "\"node_id\" : \"test-node\"");
         } finally {
             daemon.stop();
         }
