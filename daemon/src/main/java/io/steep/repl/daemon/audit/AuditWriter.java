@@ -137,14 +137,7 @@ public final class AuditWriter implements Component {
 
     private boolean insertDirectly(AuditEvent e) {
         try (Connection c = database.dataSource().getConnection(); PreparedStatement insert = c.prepareStatement(INSERT)) {
-            insert.setTimestamp(1, Timestamp.from(e.occurredAt()));
-            insert.setString(2, e.action());
-            insert.setString(3, e.actor());
-            insert.setString(4, e.targetType());
-            insert.setString(5, e.targetId());
-            insert.setString(6, newValue(e));
-            insert.setBoolean(7, e.success());
-            insert.setString(8, e.errorMessage());
+            bindInsert(insert, e);
             insert.executeUpdate();
             return true;
         } catch (SQLException | IOException | RuntimeException ex) {
@@ -243,14 +236,7 @@ public final class AuditWriter implements Component {
                             already = rs.next();
                         }
                         if (!already) {
-                            insert.setTimestamp(1, at);
-                            insert.setString(2, e.action());
-                            insert.setString(3, e.actor());
-                            insert.setString(4, e.targetType());
-                            insert.setString(5, e.targetId());
-                            insert.setString(6, newValue(e));
-                            insert.setBoolean(7, e.success());
-                            insert.setString(8, e.errorMessage());
+                            bindInsert(insert, e);
                             insert.executeUpdate();
                         }
                     }
@@ -263,6 +249,18 @@ public final class AuditWriter implements Component {
             // The rows are committed; a crash before this line only means the id check above skips them next time.
             spool.commit(pending.getLast().end(), pending.size());
         }
+    }
+
+    /** The {@link #INSERT} parameters of one event (the direct path and the spool delivery write the same row). */
+    private void bindInsert(PreparedStatement insert, AuditEvent e) throws SQLException, IOException {
+        insert.setTimestamp(1, Timestamp.from(e.occurredAt()));
+        insert.setString(2, e.action());
+        insert.setString(3, e.actor());
+        insert.setString(4, e.targetType());
+        insert.setString(5, e.targetId());
+        insert.setString(6, newValue(e));
+        insert.setBoolean(7, e.success());
+        insert.setString(8, e.errorMessage());
     }
 
     private String newValue(AuditEvent e) throws IOException {

@@ -114,15 +114,16 @@ final class ConnectionSession {
     }
 
     private void dispatch(IpcRequest request) throws InterruptedException {
-        if (server.methods().find(request.method()).map(IpcMethod::answersFromMemory).orElse(false)) {
-            queue(answer(request, new CallContext(request.id(), connection.peer(), this)));
+        IpcMethod method = server.methods().find(request.method()).orElse(null);
+        if (method != null && method.answersFromMemory()) {
+            queue(answer(request, method, new CallContext(request.id(), connection.peer(), this)));
             return;
         }
         inFlight.acquire();
         Thread.ofVirtual().name("ipc-call-" + request.method()).start(() -> {
             try {
                 CallContext ctx = new CallContext(request.id(), connection.peer(), this);
-                queue(answer(request, ctx));
+                queue(answer(request, method, ctx));
                 if (ctx.afterAnswer() != null) {
                     ctx.afterAnswer().run();
                 }
@@ -132,8 +133,8 @@ final class ConnectionSession {
         });
     }
 
-    private IpcResponse answer(IpcRequest request, CallContext ctx) {
-        IpcMethod method = server.methods().find(request.method()).orElse(null);
+    /** {@code method}: the registry's method for the request, null when there is none. */
+    private IpcResponse answer(IpcRequest request, IpcMethod method, CallContext ctx) {
         if (method == null) {
             return IpcResponse.failure(request.id(), IpcErrorCode.METHOD_NOT_FOUND, "unknown method \"" + truncate(request.method())
                     + "\"; methods: " + String.join(", ", server.methods().names()));

@@ -53,9 +53,19 @@ final class RawClient implements AutoCloseable {
         return null;
     }
 
-    /** Whether the server closed the stream (no further line). */
+    /**
+     * Whether the server closed the stream (no further line). A reset counts as closed: when the server closes
+     * while this client is still writing (an oversized line), the kernel answers the unread bytes with RST.
+     */
     boolean atEnd() throws IOException {
-        return reader.next() instanceof LineReader.End;
+        try {
+            return reader.next() instanceof LineReader.End;
+        } catch (java.net.SocketException e) {
+            if (String.valueOf(e.getMessage()).contains("reset")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     void shutdownOutput() throws IOException {
