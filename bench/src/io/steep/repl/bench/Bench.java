@@ -81,8 +81,12 @@ public final class Bench {
         boolean quick = List.of(args).contains("--quick");
         boolean patroni = !List.of(args).contains("--no-patroni");
         Bench bench = new Bench(repo, quick);
+        String only = List.of(args).stream().filter(x -> x.startsWith("--only=")).findFirst()
+                .map(x -> x.substring("--only=".length())).orElse(null);
         try {
-            if (List.of(args).contains("--health-only")) {
+            if (only != null) {
+                bench.runOnly(List.of(only.split(",")));
+            } else if (List.of(args).contains("--health-only")) {
                 bench.runHealthOnly(patroni);
             } else if (List.of(args).contains("--memory-only")) {
                 bench.runMemoryOnly();
@@ -125,6 +129,47 @@ public final class Bench {
         health(a.http, "health", "steep-repl /health");
         if (patroni) {
             new PatroniSideBySide(this).run();
+        }
+        results.put("bench_seconds", round((System.nanoTime() - t0) / 1e9));
+        write();
+    }
+
+    /** Phase names for --only, in the order a full run takes them. */
+    static final List<String> PHASES = List.of("startup", "rss", "health", "ipc", "grpc", "unreachable", "recovery", "audit");
+
+    /** --only=recovery,startup,…: just those figures (in the full run's order), for checking one change quickly. */
+    void runOnly(List<String> phases) throws Exception {
+        for (String p : phases) {
+            if (!PHASES.contains(p)) {
+                throw new IllegalArgumentException("bench: unknown phase '" + p + "' in --only; phases are " + String.join(",", PHASES));
+            }
+        }
+        long t0 = System.nanoTime();
+        setup();
+        if (phases.contains("startup")) {
+            startup();
+        }
+        startPair();
+        if (phases.contains("rss")) {
+            rssIdle();
+        }
+        if (phases.contains("health")) {
+            health(a.http, "health", "steep-repl /health");
+        }
+        if (phases.contains("ipc")) {
+            ipc();
+        }
+        if (phases.contains("grpc")) {
+            grpc();
+        }
+        if (phases.contains("unreachable")) {
+            detectUnreachable();
+        }
+        if (phases.contains("recovery")) {
+            pgRecovery();
+        }
+        if (phases.contains("audit")) {
+            audit();
         }
         results.put("bench_seconds", round((System.nanoTime() - t0) / 1e9));
         write();

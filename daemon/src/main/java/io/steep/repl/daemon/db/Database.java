@@ -45,6 +45,7 @@ public final class Database implements Component {
     public static final int MIN_SERVER_VERSION_NUM = 180000;
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
     static final int PORT_WATCH_MILLIS = 250;
+    static final String POOL_NAME = "steep-repl";
 
     private final DaemonConfig.Postgres settings;
     private final String actor;
@@ -92,7 +93,7 @@ public final class Database implements Component {
         physical = new ActorDataSource(pg, actor);
 
         HikariConfig hc = new HikariConfig();
-        hc.setPoolName("steep-repl");
+        hc.setPoolName(POOL_NAME);
         hc.setDataSource(physical);
         hc.setMaximumPoolSize(settings.poolSize());
         hc.setMinimumIdle(1);
@@ -174,7 +175,9 @@ public final class Database implements Component {
                 }
                 if (!authFailure && isServerDown(e)) {
                     fail(explain(e, false) + "; retrying in " + seconds(next) + ", or as soon as its port opens");
-                    waitForServer(next, isStartingUp(e));
+                    if (waitForServer(next, isStartingUp(e))) {
+                        wakeConnectionAdders(POOL_NAME);
+                    }
                     continue;
                 }
                 fail(explain(e, authFailure) + "; retrying in " + seconds(next));
@@ -273,25 +276,52 @@ public final class Database implements Component {
      * Waits up to {@code max}, ending early once the server's port accepts a TCP connection after having refused
      * one (it came back), or after one watch period when the server said it is starting up. A port that accepts
      * all along (a server that answers with an error) keeps the full backoff, so nothing spins.
+     *
+     * @return whether the server is worth trying again now (its port reopened, or it was starting up)
      */
-    private void waitForServer(Duration max, boolean startingUp) {
+    private boolean waitForServer(Duration max, boolean startingUp) {
         long deadline = System.nanoTime() + max.toNanos();
         long requests = probeRequests;
         boolean refused = false;
         while (running && System.nanoTime() < deadline && probeRequests == requests) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             sleep(Duration.ofMillis(Math.max(1, Math.min(PORT_WATCH_MILLIS, left))));
-            if (!running || startingUp) {
-                return;
+            if (!running) {
+                return false;
+            }
+            if (startingUp) {
+                return true;
             }
             if (portAccepts()) {
                 if (refused) {
-                    return;
+                    return true;
                 }
             } else {
                 refused = true;
             }
         }
+        return false;
+    }
+
+    /**
+     * Ends the sleep of HikariCP's connection adder. After failed attempts it backs off on its own — 10 ms doubling
+     * to 5 s, not configurable — so a server back after a few seconds' outage stayed unusable (and /health 503) for
+     * up to 5 s more. Interrupting the adder ends that creator task (Hikari checks {@code Thread.interrupted()}
+     * before each attempt), and the next borrower queues a fresh one that tries at once. Hikari names the thread
+     * {@code <pool>:connection-adder}; {@code DatabaseTest} fails if that ever changes.
+     *
+     * @return how many adder threads were woken
+     */
+    static int wakeConnectionAdders(String poolName) {
+        String name = poolName + ":connection-adder";
+        int woken = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                t.interrupt();
+                woken++;
+            }
+        }
+        return woken;
     }
 
     private boolean portAccepts() {
@@ -367,7 +397,12 @@ public final class Database implements Component {
             monitor.join(Duration.ofSeconds(10));
         }
         if (pool != null) {
-            pool.close();
+            // Hikari's close waits for its adder, which may be asleep in its backoff for up to 5 s while the
+            // server is down: close on another thread and keep waking the adder until the close is done.
+            Thread closer = Thread.ofPlatform().name("pg-pool-close").start(pool::close);
+            while (!closer.join(Duration.ofMillis(50))) {
+                wakeConnectionAdders(POOL_NAME);
+            }
         }
     }
 }
