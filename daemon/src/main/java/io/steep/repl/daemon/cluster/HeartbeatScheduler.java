@@ -63,6 +63,8 @@ public final class HeartbeatScheduler implements AutoCloseable {
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private volatile ScheduledExecutorService timer;
     private volatile ClusterView view = ClusterView.initial();
+    /** Set by {@link #close()}: failures from then on are the stop's own interrupts, not news worth a WARN. */
+    private volatile boolean closing;
 
     public HeartbeatScheduler(LocalNode self, ClusterSettings settings, NodeRepository repository,
                               PeerTransport transport, PostgresProbe postgres, Consumer<PostgresState> postgresListener) {
@@ -92,6 +94,7 @@ public final class HeartbeatScheduler implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closing = true;
         if (timer != null) {
             timer.shutdownNow();
             try {
@@ -252,6 +255,10 @@ public final class HeartbeatScheduler implements AutoCloseable {
     }
 
     private void logOnce(String subject, String message) {
+        if (closing) {
+            LOG.debug("while stopping: {}", message);
+            return;
+        }
         if (!message.equals(lastFailure.put(subject, message))) {
             LOG.warn(message);
         }

@@ -165,9 +165,15 @@ public final class Database implements Component {
                 failures = 0;
                 next = PROBE_INTERVAL;
             } catch (PasswordCommand.Failure e) {
+                if (!running) {
+                    break; // stopping: the failure is our own interrupt, not news about the server
+                }
                 next = backoff.delay(failures++);
                 fail(e.getMessage() + "; retrying in " + seconds(next));
             } catch (SQLException e) {
+                if (!running) {
+                    break;
+                }
                 next = backoff.delay(failures++);
                 boolean authFailure = isAuthFailure(e);
                 if (authFailure && !settings.passwordCommand().isEmpty() && settings.password().isEmpty()) {
@@ -182,6 +188,9 @@ public final class Database implements Component {
                 }
                 fail(explain(e, authFailure) + "; retrying in " + seconds(next));
             } catch (RuntimeException e) {
+                if (!running) {
+                    break;
+                }
                 next = backoff.delay(failures++);
                 fail("unexpected error while checking PostgreSQL: " + e + "; retrying in " + seconds(next));
             }
@@ -394,6 +403,8 @@ public final class Database implements Component {
         running = false;
         probeSoon();
         if (monitor != null) {
+            // a probe may be waiting up to the pool's connection timeout for a server that is down: end the wait
+            monitor.interrupt();
             monitor.join(Duration.ofSeconds(10));
         }
         if (pool != null) {

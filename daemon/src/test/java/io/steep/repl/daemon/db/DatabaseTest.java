@@ -121,6 +121,20 @@ class DatabaseTest {
     }
 
     @Test
+    void stoppingWhileTheServerIsDownEndsTheProbeWithoutReportingTheStopAsAnOutage(PgServer pg) throws Exception {
+        Path f = TestConfigs.write(dir, pg, "postgres", null);
+        DaemonConfig c = TestConfigs.load(f, Map.of("PGPORT", Integer.toString(TestConfigs.freePort())));
+        Database d = new Database(c, null, FAST);
+        d.start();
+        PgStatus down = await(d, PgStatus.State.DISCONNECTED);
+        // Most of the time the monitor is inside a probe, waiting up to the pool's connection timeout (3 s) for a
+        // connection that cannot come; stop interrupts that wait, and the interrupt is not news about the server.
+        d.stop();
+        assertThat(d.status().error()).hasValueSatisfying(e -> assertThat(e).doesNotContainIgnoringCase("interrupted"));
+        assertThat(down.error()).isPresent();
+    }
+
+    @Test
     void reconnectsAfterThePostgresServerIsStoppedAndStarted(PgServer pg) throws Exception {
         String db = withExtension(pg, "db_reconnect");
         Database d = new Database(TestConfigs.config(dir, pg, db), null, FAST);
