@@ -86,11 +86,16 @@ class DatabaseTest {
         }
     }
 
-    @Test
-    void unreachableServerDoesNotBlockStartAndIsExplained(PgServer pg) throws Exception {
+    /** A Database whose server address is a free port: every connection attempt is refused. */
+    Database onAPortNobodyListensOn(PgServer pg) throws Exception {
         Path f = TestConfigs.write(dir, pg, "postgres", null);
         DaemonConfig c = TestConfigs.load(f, Map.of("PGPORT", Integer.toString(TestConfigs.freePort())));
-        Database d = new Database(c, null, FAST);
+        return new Database(c, null, FAST);
+    }
+
+    @Test
+    void unreachableServerDoesNotBlockStartAndIsExplained(PgServer pg) throws Exception {
+        Database d = onAPortNobodyListensOn(pg);
         long t0 = System.nanoTime();
         d.start();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
@@ -104,9 +109,7 @@ class DatabaseTest {
 
     @Test
     void theMonitorCanWakeHikarisConnectionAdderWhileTheServerIsDown(PgServer pg) throws Exception {
-        Path f = TestConfigs.write(dir, pg, "postgres", null);
-        DaemonConfig c = TestConfigs.load(f, Map.of("PGPORT", Integer.toString(TestConfigs.freePort())));
-        Database d = new Database(c, null, FAST);
+        Database d = onAPortNobodyListensOn(pg);
         d.start();
         try {
             await(d, PgStatus.State.DISCONNECTED);
@@ -122,9 +125,7 @@ class DatabaseTest {
 
     @Test
     void stoppingWhileTheServerIsDownEndsTheProbeWithoutReportingTheStopAsAnOutage(PgServer pg) throws Exception {
-        Path f = TestConfigs.write(dir, pg, "postgres", null);
-        DaemonConfig c = TestConfigs.load(f, Map.of("PGPORT", Integer.toString(TestConfigs.freePort())));
-        Database d = new Database(c, null, FAST);
+        Database d = onAPortNobodyListensOn(pg);
         d.start();
         PgStatus down = await(d, PgStatus.State.DISCONNECTED);
         // Most of the time the monitor is inside a probe, waiting up to the pool's connection timeout (3 s) for a
