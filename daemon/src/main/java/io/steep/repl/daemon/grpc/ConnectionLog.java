@@ -29,6 +29,15 @@ public final class ConnectionLog {
                 describe(remote), reason(cause), p.suffix()));
     }
 
+    /**
+     * A connection that closed without sending a single byte: a load balancer's or monitor's TCP check, or a port
+     * scan. No handshake was attempted, so it is neither logged as a failure nor counted as one (an alert on the
+     * failure counter would fire on every TCP health check otherwise).
+     */
+    public void closedWithoutData(SocketAddress remote) {
+        LOG.debug("gRPC connection from {} closed before sending anything (a TCP check or a port scan)", describe(remote));
+    }
+
     public void callRefused(SocketAddress remote, String method, String reason) {
         refusedCalls.incrementAndGet();
         limiter.tryAcquire(host(remote)).ifPresent(p -> LOG.warn("gRPC {} from {} refused: {}{}", method,

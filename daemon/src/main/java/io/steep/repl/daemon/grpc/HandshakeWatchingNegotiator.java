@@ -3,10 +3,13 @@ package io.steep.repl.daemon.grpc;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
 import io.grpc.netty.shaded.io.netty.channel.ChannelDuplexHandler;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import io.grpc.netty.shaded.io.netty.util.AsciiString;
+
+import java.nio.channels.ClosedChannelException;
 
 /**
  * Wraps gRPC's server TLS negotiator so a failed handshake is logged with the peer's address. Neither a
@@ -47,6 +50,8 @@ final class HandshakeWatchingNegotiator implements InternalProtocolNegotiator.Pr
         private final ChannelHandler negotiation;
         private final ConnectionLog log;
         private boolean reported;
+        /** Whether the peer sent any byte at all; set by {@link FirstBytes} (same event loop, no locking). */
+        private boolean anyBytes;
 
         Watch(ChannelHandler negotiation, ConnectionLog log) {
             this.negotiation = negotiation;
@@ -57,7 +62,19 @@ final class HandshakeWatchingNegotiator implements InternalProtocolNegotiator.Pr
         public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
             // gRPC's TLS handlers go in front of this one, so their failures pass through here
             ctx.pipeline().addBefore(ctx.name(), null, negotiation);
+            // in front of everything, raw bytes: tells a silent TCP check apart from a failed handshake
+            ctx.pipeline().addFirst(new FirstBytes());
             super.handlerAdded(ctx);
+        }
+
+        /** Notes the first inbound read, then takes itself out of the pipeline. */
+        private final class FirstBytes extends ChannelInboundHandlerAdapter {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                anyBytes = true;
+                ctx.pipeline().remove(this);
+                ctx.fireChannelRead(msg);
+            }
         }
 
         @Override
@@ -66,7 +83,11 @@ final class HandshakeWatchingNegotiator implements InternalProtocolNegotiator.Pr
             boolean handshaken = ssl != null && ssl.handshakeFuture().isSuccess();
             if (!handshaken && !reported) {
                 reported = true;
-                log.handshakeFailed(ctx.channel().remoteAddress(), cause);
+                if (!anyBytes && cause instanceof ClosedChannelException) {
+                    log.closedWithoutData(ctx.channel().remoteAddress());
+                } else {
+                    log.handshakeFailed(ctx.channel().remoteAddress(), cause);
+                }
             }
             super.exceptionCaught(ctx, cause);
         }
