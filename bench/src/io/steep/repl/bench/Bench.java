@@ -83,15 +83,20 @@ public final class Bench {
         Bench bench = new Bench(repo, quick);
         String only = List.of(args).stream().filter(x -> x.startsWith("--only=")).findFirst()
                 .map(x -> x.substring("--only=".length())).orElse(null);
+        List<String> unknown = only == null ? List.of() : List.of(only.split(",")).stream().filter(p -> !PHASES.contains(p)).toList();
+        if (!unknown.isEmpty()) {
+            System.err.println("bench: unknown phase(s) " + String.join(",", unknown) + " in --only; phases are " + String.join(",", PHASES));
+            System.exit(2);
+        }
         try {
             if (only != null) {
-                bench.runOnly(List.of(only.split(",")));
+                bench.run(List.of(only.split(",")), false);
             } else if (List.of(args).contains("--health-only")) {
-                bench.runHealthOnly(patroni);
+                bench.run(List.of("health"), patroni);
             } else if (List.of(args).contains("--memory-only")) {
-                bench.runMemoryOnly();
+                bench.run(List.of("rss"), false);
             } else {
-                bench.run(patroni);
+                bench.run(PHASES, patroni);
             }
         } finally {
             bench.teardown();
@@ -101,49 +106,15 @@ public final class Bench {
 
     // ------------------------------------------------------------------------------------------------ phases
 
-    void run(boolean patroni) throws Exception {
-        long t0 = System.nanoTime();
-        setup();
-        startup();
-        startPair();
-        rssIdle();
-        health(a.http, "health", "steep-repl /health");
-        ipc();
-        grpc();
-        detectUnreachable();
-        pgRecovery();
-        audit();
-        a.sampleRss(results, "rss_after_bench_mb");
-        if (patroni) {
-            new PatroniSideBySide(this).run();
-        }
-        results.put("bench_seconds", round((System.nanoTime() - t0) / 1e9));
-        write();
-    }
-
-    /** --health-only: the /health side by side alone (daemon, then Patroni), without the other figures. */
-    void runHealthOnly(boolean patroni) throws Exception {
-        long t0 = System.nanoTime();
-        setup();
-        startPair();
-        health(a.http, "health", "steep-repl /health");
-        if (patroni) {
-            new PatroniSideBySide(this).run();
-        }
-        results.put("bench_seconds", round((System.nanoTime() - t0) / 1e9));
-        write();
-    }
-
-    /** Phase names for --only, in the order a full run takes them. */
+    /** Phase names (for --only), in the order every run takes them. */
     static final List<String> PHASES = List.of("startup", "rss", "health", "ipc", "grpc", "unreachable", "recovery", "audit");
 
-    /** --only=recovery,startup,…: just those figures (in the full run's order), for checking one change quickly. */
-    void runOnly(List<String> phases) throws Exception {
-        for (String p : phases) {
-            if (!PHASES.contains(p)) {
-                throw new IllegalArgumentException("bench: unknown phase '" + p + "' in --only; phases are " + String.join(",", PHASES));
-            }
-        }
+    /**
+     * The given phases in {@link #PHASES} order, then Patroni's /health side by side when asked. The full run is
+     * all of them; --health-only is {@code health}, --memory-only {@code rss} (idle RSS with the peer healthy, for
+     * trying JVM options quickly), --only=… any subset, for checking one change quickly.
+     */
+    void run(List<String> phases, boolean patroni) throws Exception {
         long t0 = System.nanoTime();
         setup();
         if (phases.contains("startup")) {
@@ -171,16 +142,12 @@ public final class Bench {
         if (phases.contains("audit")) {
             audit();
         }
-        results.put("bench_seconds", round((System.nanoTime() - t0) / 1e9));
-        write();
-    }
-
-    /** --memory-only: idle RSS (and heap) of a node with its peer healthy, for trying JVM options quickly. */
-    void runMemoryOnly() throws Exception {
-        long t0 = System.nanoTime();
-        setup();
-        startPair();
-        rssIdle();
+        if (phases.containsAll(PHASES)) {
+            a.sampleRss(results, "rss_after_bench_mb");
+        }
+        if (patroni) {
+            new PatroniSideBySide(this).run();
+        }
         results.put("bench_seconds", round((System.nanoTime() - t0) / 1e9));
         write();
     }
