@@ -56,18 +56,13 @@ public final class CoordinatorNode implements AutoCloseable {
     public static CoordinatorNode create(LocalNode self, GrpcSettings grpc, ClusterSettings cluster,
                                          DataSource dataSource, String version) {
         return create(self, grpc, cluster, dataSource, version,
-                () -> TlsMaterial.load(grpc.certFile(), grpc.keyFile(), grpc.caFile()));
-    }
-
-    /** As above, with the TLS files loaded by {@code tlsLoader} (the daemon loads them ahead, in parallel). */
-    public static CoordinatorNode create(LocalNode self, GrpcSettings grpc, ClusterSettings cluster,
-                                         DataSource dataSource, String version, Supplier<TlsMaterial> tlsLoader) {
-        return create(self, grpc, cluster, dataSource, version, tlsLoader, PostgresProbe.of(dataSource));
+                () -> TlsMaterial.load(grpc.certFile(), grpc.keyFile(), grpc.caFile()), PostgresProbe.of(dataSource));
     }
 
     /**
-     * As above; {@code answers} says what {@code HealthCheck} reports about PostgreSQL (the daemon passes its
-     * monitor's snapshot, like /health: no query per call). Heartbeat rounds keep asking the server itself.
+     * As above, with the TLS files loaded by {@code tlsLoader} (the daemon loads them ahead, in parallel), and
+     * {@code answers} saying what {@code HealthCheck} reports about PostgreSQL (the daemon passes its monitor's
+     * snapshot, like /health: no query per call). Heartbeat rounds keep asking the server itself.
      */
     public static CoordinatorNode create(LocalNode self, GrpcSettings grpc, ClusterSettings cluster,
                                          DataSource dataSource, String version, Supplier<TlsMaterial> tlsLoader,
