@@ -106,7 +106,7 @@ rm -f "$runtime"/lib/server/classes_nocoops.jsa "$runtime"/bin/server/classes_no
 
 # 3. The app image. JVM options: the same small-daemon settings as the plain distribution's launcher
 #    (daemon/src/main/dist/bin/steep-repl) and the tray's (tray-ui/src/main/dist/bin/steep-repl-tray).
-daemon_opts="-Xms16m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED"
+daemon_opts="-Xms16m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 case $os in
   linux)   icon="$icons/png/steep-repl-256.png"; daemon_exe='$BINDIR/steep-repl' ;;
   macos)   icon="$icons/dist/steep-repl.icns";   daemon_exe='$BINDIR/steep-repl' ;;

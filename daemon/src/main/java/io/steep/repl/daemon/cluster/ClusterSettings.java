@@ -33,7 +33,9 @@ public record ClusterSettings(List<PeerAddress> peers, Duration heartbeatInterva
             throw new InvalidFieldException("cluster.unreachable_after",
                     "must be between 1 and 1000 missed heartbeats (got " + unreachableAfter + ")");
         }
-        slowReply = slowReply == null ? heartbeatInterval.dividedBy(2) : slowReply;
+        // halved in nanoseconds (at most 5 minutes here): Duration.dividedBy goes through BigDecimal, whose class
+        // initialisation alone cost ~40 ms of start-up
+        slowReply = slowReply == null ? Duration.ofNanos(heartbeatInterval.toNanos() / 2) : slowReply;
         if (slowReply.isNegative() || slowReply.isZero() || slowReply.compareTo(heartbeatInterval) > 0) {
             throw new InvalidFieldException("cluster.degraded_after",
                     "must be positive and at most cluster.heartbeat_interval (got " + slowReply + ")");

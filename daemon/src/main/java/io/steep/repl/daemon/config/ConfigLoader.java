@@ -215,7 +215,7 @@ public final class ConfigLoader {
         // upstream's rule: a peer is unreachable after this many consecutive missed heartbeats
         int unreachable = cluster.integer("unreachable_after", 1, 1000, 3);
         Optional<Duration> degraded = cluster.has("degraded_after")
-                ? Optional.of(cluster.duration("degraded_after", Duration.ofMillis(1), heartbeat.dividedBy(2)))
+                ? Optional.of(cluster.duration("degraded_after", Duration.ofMillis(1), Duration.ofNanos(heartbeat.toNanos() / 2))) // parsed: fits in long nanoseconds
                 : Optional.empty();
         if (degraded.isPresent() && degraded.get().compareTo(heartbeat) > 0) {
             cluster.problemHere("degraded_after", "expected at most heartbeat_interval (" + Durations.format(heartbeat)

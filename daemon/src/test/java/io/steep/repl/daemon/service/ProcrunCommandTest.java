@@ -38,6 +38,8 @@ class ProcrunCommandTest {
                 "--StdError=auto");
         assertThat(argv).anyMatch(a -> a.startsWith("--JvmOptions=") && a.contains("-Xrs")
                 && a.contains("-Dsteep.repl.home=" + HOME));
+        // the launchers' Java 9+ options, so the service starts like bin/steep-repl does
+        assertThat(argv).contains("--JvmOptions9=--enable-native-access=ALL-UNNAMED;--sun-misc-unsafe-memory-access=allow");
     }
 
     @Test
