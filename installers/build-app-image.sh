@@ -249,7 +249,8 @@ EOF
   rm -rf "$work/spool"
   conf="$work/steep-repl.aotconf"
   aot_exit=0
-  train JAVA_TOOL_OPTIONS="-XX:AOTMode=record -XX:AOTConfiguration=$conf" >"$work/training.log" 2>&1 || aot_exit=$?
+  # without method profiles, as daemon/pom.xml records the plain distribution's cache (see there)
+  train JAVA_TOOL_OPTIONS="-XX:AOTMode=record -XX:AOTConfiguration=$conf -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining" >"$work/training.log" 2>&1 || aot_exit=$?
   # the create mode writes the cache and exits before the main class runs
   assemble() { launch JAVA_TOOL_OPTIONS="-XX:AOTMode=create -XX:AOTConfiguration=$conf -XX:AOTCache=$aot $*" "$launcher" --version; }
   if [ $aot_exit -eq 0 ] && [ -s "$conf" ]; then

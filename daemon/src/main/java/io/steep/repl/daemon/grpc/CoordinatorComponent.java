@@ -47,25 +47,35 @@ public final class CoordinatorComponent implements Component {
     private final CompletableFuture<TlsMaterial> tlsAhead;
 
     public CoordinatorComponent(DaemonContext ctx) {
-        this(ctx, Clock.systemUTC());
+        this(ctx, loadTlsAhead(ctx.config().grpc().tls()), Clock.systemUTC());
     }
 
-    CoordinatorComponent(DaemonContext ctx, Clock clock) {
+    /** @param tlsAhead from {@link #loadTlsAhead} started earlier, or null to load the TLS files in {@link #start()} */
+    public CoordinatorComponent(DaemonContext ctx, CompletableFuture<TlsMaterial> tlsAhead) {
+        this(ctx, tlsAhead, Clock.systemUTC());
+    }
+
+    CoordinatorComponent(DaemonContext ctx, CompletableFuture<TlsMaterial> tlsAhead, Clock clock) {
         this.ctx = ctx;
         this.clock = clock;
-        this.tlsAhead = loadTlsAhead(ctx.config().grpc().tls());
+        this.tlsAhead = tlsAhead;
     }
 
     /**
      * Loading and checking the TLS files (certificate parsing, the key-matches-certificate signature, the JDK and
-     * Netty TLS contexts, all cold code) was the slowest step of start-up. The daemon builds this component before
-     * it starts any: the work begins here, on its own thread, while the database and audit components start, and
-     * {@link #start()} picks up the result — or the error, with the same message as a load on the spot.
+     * Netty TLS contexts, all cold code) is the longest chain of start-up. The daemon calls this first thing, before
+     * it builds any component: the work runs on threads of its own while the other components start, and
+     * {@link #start()} picks up the result — or the error, with the same message as a load on the spot. Netty's
+     * JDK TLS defaults (its static initialiser builds a default {@code SSLContext}, which reads the JDK's CA
+     * store) need nothing from the files, so they are initialised on a second thread at the same time.
+     *
+     * @return null when there is nothing to load (no TLS, or the config check reports what is missing)
      */
-    private static CompletableFuture<TlsMaterial> loadTlsAhead(DaemonConfig.Tls tls) {
+    public static CompletableFuture<TlsMaterial> loadTlsAhead(DaemonConfig.Tls tls) {
         if (tls.insecure() || tls.certFile().isEmpty() || tls.keyFile().isEmpty() || tls.caFile().isEmpty()) {
-            return null; // no TLS, or the config check reports what is missing
+            return null;
         }
+        Thread.ofPlatform().name("tls-init").daemon().start(TlsContexts::initialiseNetty);
         CompletableFuture<TlsMaterial> f = new CompletableFuture<>();
         Thread.ofPlatform().name("tls-load").daemon().start(() -> {
             try {

@@ -35,6 +35,18 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
+    /**
+     * Runs the class initialisation of Netty's JDK TLS side ahead of the first context (start-up, on a thread of
+     * its own). A failure is left for the first real context to report.
+     */
+    static void initialiseNetty() {
+        try {
+            Class.forName(JdkSslContext.class.getName(), true, TlsContexts.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // the context built next fails with the same cause, where it is reported
+        }
+    }
+
     public static SslContext server(TlsMaterial material) {
         return wrap(material.sslContext(), false, ClientAuth.REQUIRE, TlsMaterial.PROTOCOLS);
     }

@@ -14,6 +14,7 @@ import io.steep.repl.daemon.audit.AuditEvent;
 import io.steep.repl.daemon.audit.AuditPruner;
 import io.steep.repl.daemon.audit.AuditSpool;
 import io.steep.repl.daemon.audit.AuditWriter;
+import io.steep.repl.daemon.certs.TlsMaterial;
 import io.steep.repl.daemon.config.DaemonConfig;
 import io.steep.repl.daemon.db.Backoff;
 import io.steep.repl.daemon.db.Database;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -47,8 +49,7 @@ import java.util.function.Function;
  *   <li>components given by the caller to run first (the embedded PostgreSQL of the developer main job)</li>
  *   <li>{@code postgresql} — pool + monitor; never waits for the server</li>
  *   <li>{@code audit} — spool + delivery; {@code audit-retention}</li>
- *   <li>servers: IPC, then gRPC (whose TLS files load in parallel from the moment it is built), and any extra
- *   components</li>
+ *   <li>servers: IPC, then gRPC (whose TLS files load in parallel from the start), and any extra components</li>
  *   <li>{@code http} — last, so /ready never answers before everything behind it exists</li>
  * </ol>
  * Then {@code daemon.started} is audited. {@link #stop()} audits {@code daemon.stopped}, gives the audit
@@ -88,6 +89,8 @@ public final class Daemon {
 
     public synchronized DaemonContext start() throws StartupException {
         lock = InstanceLock.acquire(config.audit().spoolDir());
+        // the TLS files load on threads of their own while everything before the gRPC server starts
+        CompletableFuture<TlsMaterial> tlsAhead = config.grpc().enabled() ? CoordinatorComponent.loadTlsAhead(config.grpc().tls()) : null;
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
@@ -108,10 +111,9 @@ public final class Daemon {
         order.add(database);
         order.add(audit);
         order.add(new AuditPruner(database, config.audit().retention()));
-        // Servers, in start order: IPC (local admin), then gRPC (node-to-node). The coordinator is built first
-        // because building it starts loading the TLS files on a thread of their own; IPC starts while that runs.
-        // IPC reads the gRPC side only per request (status.get says "not listening" until gRPC is up).
-        CoordinatorComponent coordinator = config.grpc().enabled() ? new CoordinatorComponent(ctx) : null;
+        // Servers, in start order: IPC (local admin), then gRPC (node-to-node). IPC reads the gRPC side only per
+        // request (status.get says "not listening" until gRPC is up).
+        CoordinatorComponent coordinator = config.grpc().enabled() ? new CoordinatorComponent(ctx, tlsAhead) : null;
         if (config.ipc().enabled()) {
             order.add(new IpcComponent(ctx, coordinator, adminMethods(ctx, coordinator)));
         }
