@@ -21,6 +21,7 @@ public record ClusterSettings(List<PeerAddress> peers, Duration heartbeatInterva
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     public static final int DEFAULT_UNREACHABLE_AFTER = 3;
     public static final Duration DEFAULT_LAST_SEEN_RESOLUTION = Duration.ofSeconds(2);
+    static final Duration MIN_JOIN_DEADLINE = Duration.ofSeconds(5);
 
     public ClusterSettings {
         peers = List.copyOf(peers == null ? List.of() : peers);
@@ -33,8 +34,7 @@ public record ClusterSettings(List<PeerAddress> peers, Duration heartbeatInterva
             throw new InvalidFieldException("cluster.unreachable_after",
                     "must be between 1 and 1000 missed heartbeats (got " + unreachableAfter + ")");
         }
-        // halved in nanoseconds (at most 5 minutes here): Duration.dividedBy goes through BigDecimal, whose class
-        // initialisation alone cost ~40 ms of start-up
+        // halved in nanoseconds, for the reason given at intervals()
         slowReply = slowReply == null ? Duration.ofNanos(heartbeatInterval.toNanos() / 2) : slowReply;
         if (slowReply.isNegative() || slowReply.isZero() || slowReply.compareTo(heartbeatInterval) > 0) {
             throw new InvalidFieldException("cluster.degraded_after",
@@ -52,6 +52,23 @@ public record ClusterSettings(List<PeerAddress> peers, Duration heartbeatInterva
 
     /** The longest a stopped peer can stay "healthy" in this node's table: misses × interval, plus one interval. */
     public Duration detectionBound() {
-        return heartbeatInterval.multipliedBy(unreachableAfter + 1L);
+        return intervals(unreachableAfter + 1L);
+    }
+
+    /**
+     * How long a join (first contact: a new mTLS connection and two calls) may take: five intervals, at least 5 s
+     * even with a short interval.
+     */
+    public Duration joinDeadline() {
+        Duration five = intervals(5);
+        return five.compareTo(MIN_JOIN_DEADLINE) < 0 ? MIN_JOIN_DEADLINE : five;
+    }
+
+    /**
+     * The interval times n, in nanoseconds (the interval is at most 5 minutes, n at most 1001): Duration's own
+     * multipliedBy/dividedBy go through BigDecimal, whose class initialisation alone cost ~40 ms of start-up.
+     */
+    private Duration intervals(long n) {
+        return Duration.ofNanos(Math.multiplyExact(heartbeatInterval.toNanos(), n));
     }
 }

@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class HeartbeatScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatScheduler.class);
-    private static final Duration JOIN_DEADLINE = Duration.ofSeconds(5);
 
     /** What status.get, /health and the tray show about the cluster. */
     public record ClusterView(int clusterSize, Optional<String> coordinatorId, boolean isCoordinator,
@@ -75,8 +74,7 @@ public final class HeartbeatScheduler implements AutoCloseable {
         this.postgres = postgres;
         this.postgresListener = postgresListener == null ? s -> { } : postgresListener;
         // a first contact includes a TLS handshake and two calls: give it more than a heartbeat's deadline
-        Duration joinDeadline = settings.heartbeatInterval().multipliedBy(5);
-        this.join = new ClusterJoin(self, transport, joinDeadline.compareTo(JOIN_DEADLINE) < 0 ? JOIN_DEADLINE : joinDeadline);
+        this.join = new ClusterJoin(self, transport, settings.joinDeadline());
     }
 
     public synchronized void start() {

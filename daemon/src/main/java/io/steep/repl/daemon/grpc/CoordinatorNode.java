@@ -85,12 +85,7 @@ public final class CoordinatorNode implements AutoCloseable {
         GrpcPeerTransport transport = new GrpcPeerTransport(tls);
         HeartbeatScheduler scheduler = new HeartbeatScheduler(self, cluster, repository, transport, probe,
                 pg -> server.setServing(pg.connected()));
-        // a join opens a new mTLS connection: give it at least 5 s even with a short heartbeat interval
-        java.time.Duration joinDeadline = cluster.heartbeatInterval().multipliedBy(5);
-        if (joinDeadline.compareTo(java.time.Duration.ofSeconds(5)) < 0) {
-            joinDeadline = java.time.Duration.ofSeconds(5);
-        }
-        ClusterJoin join = new ClusterJoin(self, transport, joinDeadline);
+        ClusterJoin join = new ClusterJoin(self, transport, cluster.joinDeadline());
         return new CoordinatorNode(self, grpc, repository, server, transport, scheduler, join);
     }
 
