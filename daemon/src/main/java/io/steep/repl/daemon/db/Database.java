@@ -181,7 +181,15 @@ public final class Database implements Component {
                 }
                 if (!authFailure && isServerDown(e)) {
                     fail(explain(e, false) + "; retrying in " + seconds(next) + ", or as soon as its port opens");
-                    if (waitForServer(next, isStartingUp(e))) {
+                    // Probe again only once the port accepts: a probe against a closed port waits out the pool's
+                    // connection timeout (3 s), and a server back during that wait found Hikari's adder asleep in
+                    // its own backoff — one outage in eighteen took 3.2 s to recover (docs/benchmarks.md).
+                    boolean startingUp = isStartingUp(e);
+                    while (running && !waitForServer(next, startingUp) && !portAccepts()) {
+                        next = backoff.delay(failures++);
+                        fail(explain(e, false) + "; retrying in " + seconds(next) + ", or as soon as its port opens");
+                    }
+                    if (running) {
                         wakeConnectionAdders(POOL_NAME);
                     }
                     continue;
