@@ -9,27 +9,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MainDefaultsTest {
 
     @Test
-    void nettyBuffersAreUnpooledUnlessTheCommandLineSaysOtherwise() {
+    void defaultsApplyUnlessTheCommandLineSaysOtherwise() {
         Properties fresh = new Properties();
         Main.applyDefaults(fresh);
         assertThat(fresh.getProperty(Main.NETTY_ALLOCATOR)).isEqualTo("unpooled");
-
-        Properties chosen = new Properties();
-        chosen.setProperty(Main.NETTY_ALLOCATOR, "pooled");
-        Main.applyDefaults(chosen);
-        assertThat(chosen.getProperty(Main.NETTY_ALLOCATOR)).isEqualTo("pooled");
-    }
-
-    @Test
-    void nioTransportAndNoClosureLookupUnlessTheCommandLineSaysOtherwise() {
-        Properties fresh = new Properties();
-        Main.applyDefaults(fresh);
         assertThat(fresh.getProperty(Main.NETTY_NO_NATIVE)).isEqualTo("true");
         assertThat(fresh.getProperty(Main.PICOCLI_NO_CLOSURES)).isEqualTo("true");
 
         Properties chosen = new Properties();
+        chosen.setProperty(Main.NETTY_ALLOCATOR, "pooled");
         chosen.setProperty(Main.NETTY_NO_NATIVE, "false");
         Main.applyDefaults(chosen);
+        assertThat(chosen.getProperty(Main.NETTY_ALLOCATOR)).isEqualTo("pooled");
         assertThat(chosen.getProperty(Main.NETTY_NO_NATIVE)).isEqualTo("false");
     }
 

@@ -46,10 +46,6 @@ public final class CoordinatorComponent implements Component {
     private volatile Instant expiryReadAt = Instant.EPOCH;
     private final CompletableFuture<TlsMaterial> tlsAhead;
 
-    public CoordinatorComponent(DaemonContext ctx) {
-        this(ctx, loadTlsAhead(ctx.config().grpc().tls()), Clock.systemUTC());
-    }
-
     /** @param tlsAhead from {@link #loadTlsAhead} started earlier, or null to load the TLS files in {@link #start()} */
     public CoordinatorComponent(DaemonContext ctx, CompletableFuture<TlsMaterial> tlsAhead) {
         this(ctx, tlsAhead, Clock.systemUTC());
