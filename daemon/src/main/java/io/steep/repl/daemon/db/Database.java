@@ -185,7 +185,12 @@ public final class Database implements Component {
                     // connection timeout (3 s), and a server back during that wait found Hikari's adder asleep in
                     // its own backoff — one outage in eighteen took 3.2 s to recover (docs/benchmarks.md).
                     boolean startingUp = isStartingUp(e);
-                    while (running && !waitForServer(next, startingUp) && !portAccepts()) {
+                    boolean refused = isRefused(e);
+                    while (running && !waitForServer(next, startingUp, refused) && !portAccepts()) {
+                        // seen refusing just now: the next wait ends the moment the port opens, even at its
+                        // first look (a wait that had not seen a refusal took an open port for a server that
+                        // answers with errors and waited out the backoff: a 5.7 s recovery)
+                        refused = true;
                         next = backoff.delay(failures++);
                         fail(explain(e, false) + "; retrying in " + seconds(next) + ", or as soon as its port opens");
                     }
@@ -280,6 +285,16 @@ public final class Database implements Component {
         return false;
     }
 
+    /** The connection attempt was refused: nothing listens on the port (yet). */
+    static boolean isRefused(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean isStartingUp(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && "57P03".equals(s.getSQLState())) {
@@ -294,12 +309,14 @@ public final class Database implements Component {
      * one (it came back), or after one watch period when the server said it is starting up. A port that accepts
      * all along (a server that answers with an error) keeps the full backoff, so nothing spins.
      *
+     * @param refusedAlready the caller has just seen the port refuse, so an open port at the first look means the
+     *                       server came back
      * @return whether the server is worth trying again now (its port reopened, or it was starting up)
      */
-    private boolean waitForServer(Duration max, boolean startingUp) {
+    private boolean waitForServer(Duration max, boolean startingUp, boolean refusedAlready) {
         long deadline = System.nanoTime() + max.toNanos();
         long requests = probeRequests;
-        boolean refused = false;
+        boolean refused = refusedAlready;
         while (running && System.nanoTime() < deadline && probeRequests == requests) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             sleep(Duration.ofMillis(Math.max(1, Math.min(PORT_WATCH_MILLIS, left))));
