@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * stand-in {@code java} that prints the command line it was given: where it finds itself, which options it passes,
  * and what it refuses.
  */
-@DisabledOnOs(OS.WINDOWS)
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "tests the POSIX sh launcher, which Windows does not use "
+        + "(it runs bin/steep-repl.bat or the procrun service); the script needs sh, readlink and symlinks")
 class LauncherScriptTest {
 
     @TempDir
