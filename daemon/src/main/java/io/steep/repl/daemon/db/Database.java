@@ -273,35 +273,31 @@ public final class Database implements Component {
 
     /** Connection-level failures (SQLSTATE class 08, or 57P03 "cannot connect now"): nobody is answering yet. */
     static boolean isServerDown(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("08") || s.getSQLState().equals("57P03"))) {
-                return true;
-            }
-            if (t instanceof java.net.ConnectException) {
-                return true;
-            }
-        }
-        return false;
+        return anyCause(e, t -> t instanceof java.net.ConnectException
+                || sqlState(t).startsWith("08") || sqlState(t).equals("57P03"));
     }
 
     /** The connection attempt was refused: nothing listens on the port (yet). */
     static boolean isRefused(SQLException e) {
+        return anyCause(e, t -> t instanceof java.net.ConnectException);
+    }
+
+    static boolean isStartingUp(SQLException e) {
+        return anyCause(e, t -> sqlState(t).equals("57P03"));
+    }
+
+    /** The pool wraps pgjdbc's exception, which wraps the socket's: the telling one can be anywhere in the chain. */
+    private static boolean anyCause(Throwable e, java.util.function.Predicate<Throwable> test) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException) {
+            if (test.test(t)) {
                 return true;
             }
         }
         return false;
     }
 
-    static boolean isStartingUp(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && "57P03".equals(s.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+    private static String sqlState(Throwable t) {
+        return t instanceof SQLException s && s.getSQLState() != null ? s.getSQLState() : "";
     }
 
     /**
@@ -368,12 +364,7 @@ public final class Database implements Component {
     }
 
     static boolean isAuthFailure(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("28")) {
-                return true;
-            }
-        }
-        return false;
+        return anyCause(e, t -> sqlState(t).startsWith("28"));
     }
 
     private String explain(SQLException e, boolean authFailure) {
