@@ -62,9 +62,9 @@ jars=$(cd "$input" && ls *.jar)
 cp_list=$(cd "$input" && ls *.jar | sed "s:^:$input/:" | paste -sd "$( [ $os = windows ] && echo ';' || echo ':')" -)
 modules=$(cd "$input" && "$jbin/jdeps" -q --print-module-deps --ignore-missing-deps --multi-release 25 \
   --class-path "$cp_list" $jars | tail -1)
-# jdk.crypto.ec: EC keys for TLS (the cluster CA and node keys are EC); jdk.httpserver: /health (the daemon may
-# reach it through a service lookup); jdk.localedata is deliberately absent (English messages only).
-extra="jdk.crypto.ec,jdk.httpserver,jdk.zipfs"
+# jdk.crypto.ec: EC keys for TLS (the cluster CA and node keys are EC); jdk.localedata is deliberately absent
+# (English messages only). (/health is served by the Netty gRPC brings, not the JDK's jdk.httpserver.)
+extra="jdk.crypto.ec,jdk.zipfs"
 all=$(printf '%s,%s' "$modules" "$extra" | tr ',' '\n' | sed '/^$/d' | sort -u | while read -r m; do
   "$jbin/java" --list-modules | grep -q "^$m@" && echo "$m"; done | paste -sd, -)
 echo "runtime modules: $all" >&2

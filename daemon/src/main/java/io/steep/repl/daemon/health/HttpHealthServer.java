@@ -1,10 +1,39 @@
 package io.steep.repl.daemon.health;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
+import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.SimpleChannelInboundHandler;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.codec.TooLongFrameException;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpRequest;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderNames;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderValues;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpMethod;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpObjectAggregator;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpServerCodec;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpUtil;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.TooLongHttpLineException;
+import io.grpc.netty.shaded.io.netty.handler.timeout.ReadTimeoutHandler;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.steep.repl.daemon.lifecycle.Component;
 import io.steep.repl.daemon.lifecycle.DaemonContext;
 import io.steep.repl.daemon.lifecycle.StartupException;
@@ -12,34 +41,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@code GET /health /ready /live /metrics} on the JDK's built-in HTTP server (starts in milliseconds, no
- * extra dependency), one virtual thread per exchange. Answers come from in-memory snapshots only, so probes
- * never turn into database queries. Other methods get 405, other paths 404.
+ * {@code GET /health /ready /live /metrics} on one Netty event loop (the Netty gRPC already brings). Answers
+ * come from in-memory snapshots only, so probes never turn into database queries, and every answer is made on
+ * the event loop that read the request: a probe costs the daemon one thread wake-up. (The JDK's built-in server
+ * it replaces read each request on a virtual thread after its dispatcher thread accepted it: two wake-ups, and
+ * twice the fixed-rate latency, docs/benchmarks.md.) Reads never block, so a client that sends nothing stalls
+ * nobody; it is closed after {@link #IDLE_SECONDS}. Other methods get 405, other paths 404, requests that are not
+ * HTTP 400, oversized ones 413/414/431 — each with a JSON error body.
  */
 public final class HttpHealthServer implements Component {
 
     private static final Logger log = LoggerFactory.getLogger(HttpHealthServer.class);
 
+    /** A connection that sends nothing for this long (idle keep-alive, or a request that never ends) is closed. */
+    static final int IDLE_SECONDS = 30;
+    /** Probes are a request line and a few headers; nothing here takes a body. */
+    static final int MAX_LINE = 4096;
+    static final int MAX_HEADERS = 8192;
+    static final int MAX_BODY = 8192;
+
     private final DaemonContext ctx;
     /**
-     * Requests run on virtual threads (a slow client ties up no platform thread), but Jackson's default buffer
-     * recycling is per thread, so each request allocated fresh ~16 KB encoding buffers: half of the daemon's
-     * allocation under /health load, and young collections every few milliseconds. One shared pool fixes it.
+     * Jackson's default buffer recycling is per thread; a shared pool serves the event loop and the callers of
+     * {@link #healthBody()} ({@code status}) alike, without fresh ~16 KB encoding buffers per request.
      */
     private final ObjectMapper json = new ObjectMapper(JsonFactory.builder()
             .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
-    private HttpServer server;
-    private ExecutorService executor;
+    private EventLoopGroup loop;
+    private Channel server;
 
     public HttpHealthServer(DaemonContext ctx) {
         this.ctx = ctx;
@@ -52,58 +89,101 @@ public final class HttpHealthServer implements Component {
 
     /** The bound port (useful when configured as 0 in tests). */
     public int port() {
-        return server.getAddress().getPort();
+        return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     @Override
     public void start() throws StartupException, IOException {
         var http = ctx.config().http();
+        loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("steep-http", true), NioIoHandler.newFactory());
         try {
-            server = HttpServer.create(new InetSocketAddress(http.bind(), http.port()), 64);
-        } catch (BindException e) {
-            String owner = PortOwner.describe(http.port()).map(o -> " by " + o).orElse("");
-            throw new StartupException("HTTP port " + http.bind() + ":" + http.port() + " is already in use" + owner
-                    + " (" + e.getMessage() + "); set repl.http.port to a free port or stop that process", e);
+            server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 64)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS),
+                                    new HttpServerCodec(MAX_LINE, MAX_HEADERS, MAX_BODY),
+                                    new HttpObjectAggregator(MAX_BODY),
+                                    new Exchange());
+                        }
+                    })
+                    .bind(new InetSocketAddress(http.bind(), http.port())).sync().channel();
+        } catch (Exception e) { // bind() rethrows the socket's checked exceptions undeclared
+            stop();
+            if (e instanceof BindException) {
+                String owner = PortOwner.describe(http.port()).map(o -> " by " + o).orElse("");
+                throw new StartupException("HTTP port " + http.bind() + ":" + http.port() + " is already in use" + owner
+                        + " (" + e.getMessage() + "); set repl.http.port to a free port or stop that process", e);
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("cannot listen on " + http.bind() + ":" + http.port() + ": " + e.getMessage(), e);
         }
-        executor = Executors.newVirtualThreadPerTaskExecutor();
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
         log.info("health endpoint listening on http://{}:{}/health", http.bind(), port());
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            boolean known = switch (path) {
-                case "/health", "/ready", "/live", "/metrics" -> true;
-                default -> false;
-            };
-            if (!known) {
-                send(ex, 404, Map.of("error", "not found", "paths", "/health /ready /live /metrics"));
+    /** One per connection, on the event loop; requests on a kept-alive connection are answered in order. */
+    private final class Exchange extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext c, FullHttpRequest request) {
+            if (request.decoderResult().isFailure()) {
+                Throwable why = request.decoderResult().cause();
+                HttpResponseStatus status = why instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                        : why instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                        : why instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+                        : HttpResponseStatus.BAD_REQUEST;
+                String error = status == HttpResponseStatus.BAD_REQUEST ? "not an HTTP request: " + why.getMessage()
+                        : status.reasonPhrase().toLowerCase(java.util.Locale.ROOT) + " (limits: request line "
+                        + MAX_LINE + " bytes, headers " + MAX_HEADERS + " bytes, body " + MAX_BODY + " bytes)";
+                respond(c, request, false, jsonResponse(status, Map.of("error", error)));
                 return;
             }
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(ex, 405, Map.of("error", "method " + method + " not allowed; use GET"));
-                return;
-            }
-            switch (path) {
+            respond(c, request, HttpUtil.isKeepAlive(request), answer(request));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+            // resets, the idle timeout, a client gone mid-answer: nothing to tell anyone but this connection
+            log.debug("health connection {} closed: {}", c.channel().remoteAddress(), cause.toString());
+            c.close();
+        }
+    }
+
+    private FullHttpResponse answer(FullHttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        HttpMethod method = request.method();
+        boolean known = switch (path) {
+            case "/health", "/ready", "/live", "/metrics" -> true;
+            default -> false;
+        };
+        if (!known) {
+            return jsonResponse(HttpResponseStatus.NOT_FOUND, Map.of("error", "not found", "paths", "/health /ready /live /metrics"));
+        }
+        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+            FullHttpResponse r = jsonResponse(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    Map.of("error", "method " + method.name() + " not allowed; use GET"));
+            r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            return r;
+        }
+        try {
+            return switch (path) {
                 case "/health" -> {
                     Map<String, Object> body = healthBody();
-                    send(ex, "healthy".equals(body.get("status")) ? 200 : 503, body);
+                    yield jsonResponse("healthy".equals(body.get("status")) ? HttpResponseStatus.OK
+                            : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
                 }
-                case "/ready" -> ready(ex);
-                case "/live" -> send(ex, 200, Map.of("alive", true));
-                default -> {
-                    byte[] text = ctx.meters().scrape().getBytes(StandardCharsets.UTF_8);
-                    ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                    write(ex, 200, text);
-                }
-            }
+                case "/ready" -> ready();
+                case "/live" -> jsonResponse(HttpResponseStatus.OK, Map.of("alive", true));
+                default -> response(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                        ctx.meters().scrape().getBytes(StandardCharsets.UTF_8));
+            };
         } catch (RuntimeException e) {
-            log.warn("health request failed", e);
+            log.warn("health request {} failed", path, e);
+            return jsonResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR, Map.of("error", "internal error; see the daemon log"));
         }
     }
 
@@ -125,44 +205,61 @@ public final class HttpHealthServer implements Component {
         return body;
     }
 
-    private void ready(HttpExchange ex) throws IOException {
+    private FullHttpResponse ready() {
         for (Map.Entry<String, ComponentHealth> e : ctx.health().snapshot().entrySet()) {
             if (!e.getValue().healthy()) {
                 ComponentHealth h = e.getValue();
                 String reason = e.getKey().equals(HealthRegistry.POSTGRESQL) && !ctx.database().status().reachable()
                         ? "postgresql connection not established" + (h.error() == null ? "" : ": " + h.error())
                         : e.getKey() + " " + h.status() + (h.error() == null ? "" : ": " + h.error());
-                send(ex, 503, Map.of("ready", false, "reason", reason));
-                return;
+                return jsonResponse(HttpResponseStatus.SERVICE_UNAVAILABLE, Map.of("ready", false, "reason", reason));
             }
         }
-        send(ex, 200, Map.of("ready", true));
+        return jsonResponse(HttpResponseStatus.OK, Map.of("ready", true));
     }
 
-    private void send(HttpExchange ex, int code, Object body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        write(ex, code, json.writeValueAsBytes(body));
-    }
-
-    private static void write(HttpExchange ex, int code, byte[] bytes) throws IOException {
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.sendResponseHeaders(code, -1);
-            return;
+    private FullHttpResponse jsonResponse(HttpResponseStatus status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the " + status.code() + " answer", e);
         }
-        ex.sendResponseHeaders(code, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
+        FullHttpResponse r = response(status, "application/json", bytes);
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        return r;
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return r;
+    }
+
+    /**
+     * Writes the answer and closes unless kept. For HEAD the codec, which saw the request's method, writes the
+     * headers only (Content-Length stays: what a GET would get).
+     */
+    private static void respond(ChannelHandlerContext c, FullHttpRequest request, boolean keepAlive, FullHttpResponse r) {
+        if (!keepAlive) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        var written = c.writeAndFlush(r);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
         }
     }
 
     @Override
     public void stop() {
         if (server != null) {
-            server.stop(1); // stop accepting; give in-flight exchanges a second
+            server.close().syncUninterruptibly();
         }
-        if (executor != null) {
-            executor.close();
+        if (loop != null) {
+            // no quiet period: probes are answered within the loop's turn; give a running one a second
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 }

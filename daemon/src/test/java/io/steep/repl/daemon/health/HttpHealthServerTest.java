@@ -13,12 +13,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -117,6 +123,86 @@ class HttpHealthServerTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("daemon.stopped");
             assertThat(rs.next()).isFalse();
+        }
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** Sends raw bytes and reads until the server closes, or until {@code marker} has been seen {@code times}. */
+    private static String exchange(Socket s, String request, String marker, int times) throws IOException {
+        s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        int n;
+        while ((marker == null || count(got.toString(StandardCharsets.ISO_8859_1), marker) < times) && (n = in.read(buf)) >= 0) {
+            got.write(buf, 0, n);
+        }
+        return got.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static int count(String text, String marker) {
+        return text.split(java.util.regex.Pattern.quote(marker), -1).length - 1;
+    }
+
+    @Test
+    void rawClientsGetClearAnswersAndASilentOneStallsNobody(PgServer pg) throws Exception {
+        String db = database(pg, "http_raw", true);
+        DaemonConfig config = TestConfigs.load(TestConfigs.write(dir, pg, db, "grpc:\n  enabled: false\n"), Map.of());
+        Daemon daemon = new Daemon(config, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), List.of(), List.of());
+        daemon.start();
+        try {
+            int port = daemon.http().port();
+            // one client connects and says nothing, another stops in the middle of its headers: others are answered
+            try (Socket silent = connect(port); Socket half = connect(port)) {
+                half.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                half.getOutputStream().flush();
+                assertThat(call("GET", port, "/live").statusCode()).isEqualTo(200);
+                silent.setSoTimeout(200);
+                assertThatThrownBy(() -> silent.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            }
+            // keep-alive: HEAD then GET with a query string on one connection, answered in order; HEAD gets the
+            // length a GET would get, and no body
+            try (Socket s = connect(port)) {
+                String both = exchange(s, "HEAD /live HTTP/1.1\r\nHost: x\r\n\r\nGET /live?verbose=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+                        "{\"alive\":true}", 1);
+                assertThat(count(both, "HTTP/1.1 200 OK\r\n")).isEqualTo(2);
+                assertThat(count(both.toLowerCase(java.util.Locale.ROOT), "content-length: 14\r\n")).isEqualTo(2);
+                assertThat(both).endsWith("\r\n\r\n{\"alive\":true}").doesNotContain("connection: close");
+                // the connection is still open for a third request
+                assertThat(exchange(s, "GET /ready HTTP/1.1\r\nHost: x\r\n\r\n", "}", 1)).startsWith("HTTP/1.1 ");
+            }
+            // not HTTP at all: 400 saying so, and the connection closed
+            try (Socket s = connect(port)) {
+                String r = exchange(s, "HELLO\r\n\r\n", null, 0);
+                assertThat(r).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("not an HTTP request")
+                        .containsIgnoringCase("connection: close");
+            }
+            // headers over the limit: 431 naming the limits
+            try (Socket s = connect(port)) {
+                String r = exchange(s, "GET /health HTTP/1.1\r\nX-Big: " + "a".repeat(HttpHealthServer.MAX_HEADERS + 100)
+                        + "\r\n\r\n", null, 0);
+                assertThat(r).startsWith("HTTP/1.1 431 ").contains("headers " + HttpHealthServer.MAX_HEADERS + " bytes");
+            }
+            // a request line over the limit: 414
+            try (Socket s = connect(port)) {
+                String r = exchange(s, "GET /health?" + "q".repeat(HttpHealthServer.MAX_LINE) + " HTTP/1.1\r\n\r\n", null, 0);
+                assertThat(r).startsWith("HTTP/1.1 414 ");
+            }
+            // a body over the limit: 413 before the body is read
+            try (Socket s = connect(port)) {
+                String r = exchange(s, "POST /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 100000\r\n\r\n", null, 0);
+                assertThat(r).startsWith("HTTP/1.1 413 ");
+            }
+            // and after all that, probes are answered as before
+            assertThat(call("GET", port, "/health").statusCode()).isEqualTo(200);
+        } finally {
+            assertThat(daemon.stop()).isTrue();
         }
     }
 
