@@ -4,7 +4,6 @@ import io.steep.repl.daemon.cluster.PostgresProbe.PostgresState;
 import io.steep.repl.proto.v1.HeartbeatRequest;
 import io.steep.repl.proto.v1.HeartbeatResponse;
 import io.steep.repl.proto.v1.NodeStatus;
-import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +59,7 @@ public final class HeartbeatScheduler implements AutoCloseable {
     /** Configured peers with a join in flight: joins run beside the ticks so a dead peer cannot stall heartbeats. */
     private final Set<PeerAddress> joining = ConcurrentHashMap.newKeySet();
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final ProcessCpu cpu = new ProcessCpu();
     private volatile ScheduledExecutorService timer;
     private volatile ClusterView view = ClusterView.initial();
     /** Set by {@link #close()}: failures from then on are the stop's own interrupts, not news worth a WARN. */
@@ -184,7 +184,7 @@ public final class HeartbeatScheduler implements AutoCloseable {
                 .setNodeStatus(NodeStatus.newBuilder().setPostgresqlConnected(pg.connected())
                         .setPostgresqlVersion(Objects.requireNonNullElse(pg.version(), ""))
                         .setMemoryUsedBytes(Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory())
-                        .setCpuPercent(cpuPercent()))
+                        .setCpuPercent(cpu.percent()))
                 .build();
         Duration deadline = settings.heartbeatInterval();
         List<Future<Probe>> futures = new ArrayList<>();
@@ -260,13 +260,5 @@ public final class HeartbeatScheduler implements AutoCloseable {
         if (!message.equals(lastFailure.put(subject, message))) {
             LOG.warn(message);
         }
-    }
-
-    private static float cpuPercent() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            double load = os.getProcessCpuLoad();
-            return load < 0 ? 0f : (float) (load * 100);
-        }
-        return 0f;
     }
 }
