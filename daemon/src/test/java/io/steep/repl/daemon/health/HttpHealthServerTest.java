@@ -60,12 +60,18 @@ class HttpHealthServerTest {
         return db;
     }
 
-    @Test
-    void healthReadyLiveAndMetricsFollowTheContract(PgServer pg) throws Exception {
-        String db = database(pg, "http_ok", true);
+    /** A daemon on {@code db} with a fast PostgreSQL backoff and no gRPC (no certificates needed), started. */
+    private Daemon startWithoutGrpc(PgServer pg, String db) throws Exception {
         DaemonConfig config = TestConfigs.load(TestConfigs.write(dir, pg, db, "grpc:\n  enabled: false\n"), Map.of());
         Daemon daemon = new Daemon(config, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), List.of(), List.of());
         daemon.start();
+        return daemon;
+    }
+
+    @Test
+    void healthReadyLiveAndMetricsFollowTheContract(PgServer pg) throws Exception {
+        String db = database(pg, "http_ok", true);
+        Daemon daemon = startWithoutGrpc(pg, db);
         try {
             assertThat(daemon.context().database().awaitReady(Duration.ofSeconds(30))).isTrue();
             int port = daemon.http().port();
@@ -152,10 +158,7 @@ class HttpHealthServerTest {
 
     @Test
     void rawClientsGetClearAnswersAndASilentOneStallsNobody(PgServer pg) throws Exception {
-        String db = database(pg, "http_raw", true);
-        DaemonConfig config = TestConfigs.load(TestConfigs.write(dir, pg, db, "grpc:\n  enabled: false\n"), Map.of());
-        Daemon daemon = new Daemon(config, new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), List.of(), List.of());
-        daemon.start();
+        Daemon daemon = startWithoutGrpc(pg, database(pg, "http_raw", true));
         try {
             int port = daemon.http().port();
             // one client connects and says nothing, another stops in the middle of its headers: others are answered
