@@ -249,6 +249,19 @@ class HttpHealthServerTest {
     }
 
     @Test
+    void bindAddressNotOfThisMachineFailsTheStartNamingTheSetting(PgServer pg) throws Exception {
+        String db = database(pg, "http_addr", true);
+        Path file = TestConfigs.write(dir, pg, db, null);
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never one of this machine's addresses
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file).replaceFirst("(?m)^  http:\n", "  http:\n    bind: 192.0.2.1\n"));
+        Daemon daemon = new Daemon(TestConfigs.load(file, Map.of()));
+        assertThatThrownBy(daemon::start).isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("cannot listen for HTTP on 192.0.2.1:")
+                .hasMessageContaining("set repl.http.bind to an address of this machine")
+                .hasMessageNotContaining("already in use");
+    }
+
+    @Test
     void secondInstanceWithTheSameConfigIsRefused(PgServer pg) throws Exception {
         String db = database(pg, "http_twice", true);
         DaemonConfig config = TestConfigs.config(dir, pg, db);
