@@ -17,7 +17,6 @@ import io.grpc.netty.shaded.io.netty.channel.SimpleChannelInboundHandler;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.SocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.grpc.netty.shaded.io.netty.handler.codec.TooLongFrameException;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpRequest;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpResponse;
@@ -55,7 +54,8 @@ import java.util.concurrent.TimeUnit;
  * it replaces read each request on a virtual thread after its dispatcher thread accepted it: two wake-ups, and
  * twice the fixed-rate latency, docs/benchmarks.md.) Reads never block, so a client that sends nothing stalls
  * nobody; it is closed after {@link #IDLE_SECONDS}. Other methods get 405, other paths 404, requests that are not
- * HTTP 400, oversized ones 413/414/431 — each with a JSON error body.
+ * HTTP 400, a request line or headers over the limits 414/431 — each with a JSON error body; a body over the
+ * limit gets the aggregator's own empty 413 before it is read.
  */
 public final class HttpHealthServer implements Component {
 
@@ -140,7 +140,6 @@ public final class HttpHealthServer implements Component {
                 Throwable why = request.decoderResult().cause();
                 HttpResponseStatus status = why instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
                         : why instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                        : why instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
                         : HttpResponseStatus.BAD_REQUEST;
                 String error = status == HttpResponseStatus.BAD_REQUEST ? "not an HTTP request: " + why.getMessage()
                         : status.reasonPhrase().toLowerCase(java.util.Locale.ROOT) + " (limits: request line "
