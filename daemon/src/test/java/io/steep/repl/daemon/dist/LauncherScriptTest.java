@@ -56,11 +56,16 @@ class LauncherScriptTest {
     private record Run(int exit, String out) { }
 
     private Run run(Path dir, Path javaHome, String... command) throws Exception {
+        return runWithPath(dir, javaHome, "/usr/bin:/bin", command);
+    }
+
+    /** Without {@code javaHome}, the launcher looks for java on {@code path}. */
+    private Run runWithPath(Path dir, Path javaHome, String path, String... command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().remove("STEEP_REPL_JAVA_OPTS");
         if (javaHome == null) {
             pb.environment().remove("JAVA_HOME");
-            pb.environment().put("PATH", "/usr/bin:/bin");
+            pb.environment().put("PATH", path);
         } else {
             pb.environment().put("JAVA_HOME", javaHome.toString());
         }
@@ -102,6 +107,18 @@ class LauncherScriptTest {
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("needs Java 25 or newer").contains("is Java 17").contains("set JAVA_HOME");
+    }
+
+    @Test
+    void readsTheVersionOfTheJdkAJavaOnThePathLinksTo() throws Exception {
+        // like /usr/bin/java -> /etc/alternatives/java -> /usr/lib/jvm/.../bin/java: the release file is the target's
+        Path onPath = Files.createDirectories(tmp.resolve("path-bin"));
+        Files.createSymbolicLink(onPath.resolve("java"), jdk("jdk-17", "17.0.12").resolve("bin/java"));
+
+        Run r = runWithPath(tmp, null, onPath + ":/usr/bin:/bin", app.resolve("bin/steep-repl").toString(), "--version");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("is Java 17");
     }
 
     @Test
