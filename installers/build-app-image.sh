@@ -49,6 +49,14 @@ for jar in "$daemon_lib"/*.jar "$tray_lib"/*.jar; do
   esac
   cp -p "$jar" "$input/$name"
 done
+# junixsocket's and JNA's native libraries, unpacked by the daemon's build (lib/native/<platform>/), for this
+# package's platform only (another architecture's binaries have no business in it); jpackage copies the directory
+# into the app dir, beside the jars, where the daemon looks for them (BundledNativeLibraries).
+case $(uname -m) in x86_64|amd64) native_arch=x86-64 ;; aarch64|arm64) native_arch=aarch64 ;; *) native_arch=none ;; esac
+case $os in macos) native_os=darwin ;; windows) native_os=win32 ;; *) native_os=linux ;; esac
+if [ -d "$daemon_lib/native/$native_os-$native_arch" ]; then
+  mkdir -p "$input/native" && cp -rp "$daemon_lib/native/$native_os-$native_arch" "$input/native/"
+fi
 # Two versions of one library on the shared class path would be a silent conflict: refuse it.
 dupes=$(ls "$input" | sed -E 's/-[0-9][^-]*(-[a-z0-9]+)?\.jar$//' | sort | uniq -d || true)
 if [ -n "$dupes" ]; then

@@ -83,6 +83,7 @@ check "desktop entry" test -f "$root/usr/share/applications/steep-repl-tray.desk
 check "autostart entry" test -f "$root/etc/xdg/autostart/steep-repl-tray.desktop"
 check "icon (hicolor 256)" test -f "$root/usr/share/icons/hicolor/256x256/apps/steep-repl.png"
 check "extension files under /opt/steep-repl/share/extension" test -f "$root/opt/steep-repl/share/extension/steep_repl.control"
+check "junixsocket and JNA native libraries beside the jars (lib/app/native/linux-*)" bash -c "ls '$root'/opt/steep-repl/lib/app/native/linux-*/libjunixsocket-native.so '$root'/opt/steep-repl/lib/app/native/linux-*/libjnidispatch.so"
 check "no embedded PostgreSQL binaries in the package" bash -c "! ls '$root'/opt/steep-repl/lib/app | grep -q embedded-postgres-binaries"
 check "user steep-repl" in_root getent passwd steep-repl
 check "group steep-repl" in_root getent group steep-repl

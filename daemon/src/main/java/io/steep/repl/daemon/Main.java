@@ -30,12 +30,17 @@ public final class Main {
      * <p>picocli looks up Groovy's closure class once, and a class that is not there is searched for in every jar
      * of the class path — about 60 jars opened and their manifests read, on the start-up path, for nothing.
      *
+     * <p>junixsocket and JNA load the native libraries the distribution carries unpacked ({@link
+     * BundledNativeLibraries}) instead of copying theirs out of their jars at every start.
+     *
      * <p>A value given with -D wins.
      */
     static void applyDefaults(java.util.Properties properties) {
         properties.putIfAbsent(NETTY_ALLOCATOR, "unpooled");
         properties.putIfAbsent(NETTY_NO_NATIVE, "true");
         properties.putIfAbsent(PICOCLI_NO_CLOSURES, "true");
+        BundledNativeLibraries.apply(properties,
+                BundledNativeLibraries.daemonJarDirectory(properties.getProperty("java.class.path")));
     }
 
     public static void main(String[] args) {
