@@ -1,9 +1,6 @@
 package io.steep.repl.daemon.audit;
 
 import java.io.ByteArrayOutputStream;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,8 +35,6 @@ public final class AuditSpool implements AutoCloseable {
     private static final long RESET_THRESHOLD = 0; // reset as soon as all is delivered: the file stays tiny
 
     private final Path dir;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private FileChannel log;
     private long committed;
     private long size;
@@ -69,7 +64,7 @@ public final class AuditSpool implements AutoCloseable {
 
     /** Appends and fsyncs. When this returns the event is durable. */
     public synchronized void append(AuditEvent event) throws IOException {
-        byte[] line = (json.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = AuditJson.line(event);
         ByteBuffer buf = ByteBuffer.wrap(line);
         log.position(size);
         while (buf.hasRemaining()) {
@@ -100,7 +95,7 @@ public final class AuditSpool implements AutoCloseable {
             for (int i = 0; i < n && out.size() < max; i++) {
                 if (b[i] == '\n') {
                     line.write(b, start, i - start);
-                    out.add(new Pending(json.readValue(line.toByteArray(), AuditEvent.class), pos + i + 1));
+                    out.add(new Pending(AuditJson.event(line.toByteArray()), pos + i + 1));
                     line.reset();
                     start = i + 1;
                 }

@@ -1,6 +1,5 @@
 package io.steep.repl.daemon.audit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.steep.repl.daemon.db.Database;
@@ -17,9 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,7 +39,6 @@ public final class AuditWriter implements Component {
     private final Path spoolDir;
     private final Database database;
     private final MeterRegistry meters;
-    private final ObjectMapper json = new ObjectMapper();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private AuditSpool spool;
@@ -258,16 +254,9 @@ public final class AuditWriter implements Component {
         insert.setString(3, e.actor());
         insert.setString(4, e.targetType());
         insert.setString(5, e.targetId());
-        insert.setString(6, newValue(e));
+        insert.setString(6, AuditJson.newValue(e));
         insert.setBoolean(7, e.success());
         insert.setString(8, e.errorMessage());
-    }
-
-    private String newValue(AuditEvent e) throws IOException {
-        Map<String, Object> value = new LinkedHashMap<>();
-        value.put("event_id", e.eventId().toString());
-        value.putAll(e.details());
-        return json.writeValueAsString(value);
     }
 
     @Override
