@@ -12,6 +12,8 @@ import io.steep.repl.daemon.lifecycle.Component;
 import io.steep.repl.daemon.lifecycle.Daemon;
 import io.steep.repl.daemon.lifecycle.StartupException;
 import io.steep.repl.daemon.logging.LoggingSetup;
+import io.steep.repl.ipc.transport.AccessPolicy;
+import io.steep.repl.ipc.transport.IpcEndpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,7 +22,9 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -132,10 +136,37 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         if (aotTraining) {
+            askOwnStatus(config, err);
             return ExitCodes.OK; // Main's System.exit runs the shutdown hook: a full, orderly stop
         }
         new CountDownLatch(1).await(); // until the shutdown hook ends the process
         return ExitCodes.OK;
+    }
+
+    /**
+     * AOT training: one {@code status.get} over our own IPC endpoint, as the first client of every real start
+     * (the tray, {@code steep-repl status}, a readiness probe) asks, so the cache holds the classes that answer it —
+     * Jackson's record serialisation above all. Without it they were in the cache only as long as something else
+     * in the training happened to load them (the audit spool once did), and were read from the jars, and verified,
+     * at the first request of every start.
+     */
+    private static void askOwnStatus(DaemonConfig config, PrintWriter err) {
+        if (!config.ipc().enabled()) {
+            return;
+        }
+        IpcEndpoint endpoint = IpcEndpoint.of(config.ipc().path(), AccessPolicy.OWNER_ONLY);
+        try (var connection = endpoint.connect(Duration.ofSeconds(5))) {
+            connection.setReadTimeout(Duration.ofSeconds(5));
+            connection.output().write("{\"id\":1,\"method\":\"status.get\"}\n".getBytes(StandardCharsets.UTF_8));
+            connection.output().flush();
+            int b;
+            while ((b = connection.input().read()) != -1 && b != '\n') {
+                // the reply's content does not matter, only that the daemon built it
+            }
+        } catch (IOException e) {
+            err.println("steep-repl: AOT training: status.get over IPC failed: " + e.getMessage());
+            err.flush();
+        }
     }
 
     /**
