@@ -274,8 +274,10 @@ EOF
     fi
   fi
   if [ $aot_exit -eq 0 ] && [ -s "$aot" ]; then
-    # appended to [JavaOptions]; jpackage's launcher expands $APPDIR to the app directory where it is installed
-    awk -v opt='java-options=-XX:AOTCache=$APPDIR/steep-repl.aot' '
+    # appended to [JavaOptions]; jpackage's launcher expands $APPDIR to the app directory where it is installed.
+    # No training replay: the cache holds no method profiles, yet the replay thread is woken at every class
+    # initialisation to look for some (~30 ms of CPU per start; bin/steep-repl does the same).
+    awk -v opt='java-options=-XX:AOTCache=$APPDIR/steep-repl.aot\njava-options=-XX:+UnlockDiagnosticVMOptions\njava-options=-XX:-AOTReplayTraining' '
       /^\[/ { if (inopts && !done) { print opt; done = 1 } inopts = ($0 == "[JavaOptions]") }
       { print }
       END { if (!done) { if (!inopts) { print ""; print "[JavaOptions]" } print opt } }' \

@@ -109,6 +109,7 @@ v=$(in_root steep-repl --version 2>&1) && pass "steep-repl --version: $v" || fai
 # only, so those can only come from steep-repl.aot.
 check "AOT cache /opt/steep-repl/lib/app/steep-repl.aot" test -s "$root/opt/steep-repl/lib/app/steep-repl.aot"
 check "launcher passes -XX:AOTCache=\$APPDIR/steep-repl.aot" grep -qxF 'java-options=-XX:AOTCache=$APPDIR/steep-repl.aot' "$root/opt/steep-repl/lib/app/steep-repl.cfg"
+check "launcher turns the AOT training replay off" grep -qxF 'java-options=-XX:-AOTReplayTraining' "$root/opt/steep-repl/lib/app/steep-repl.cfg"
 aot_log=$(in_root JAVA_TOOL_OPTIONS='-Xlog:aot=info,cds=info,class+path=info,class+load=info' /opt/steep-repl/bin/steep-repl --version 2>&1 || true)
 aot_ours=$(grep -c 'io\.steep\.repl\..* source: shared objects file' <<<"$aot_log" || true)
 aot_all=$(grep -c ' source: ' <<<"$aot_log" || true)
