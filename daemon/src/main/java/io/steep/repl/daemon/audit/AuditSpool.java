@@ -1,7 +1,6 @@
 package io.steep.repl.daemon.audit;
 
 import java.io.ByteArrayOutputStream;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
