@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.steep.repl.tray.connection.NodeRow;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -79,7 +81,7 @@ public record TrayState(Level level, String tooltip, List<String> reasons) {
         if (major > 0 && major < MIN_PG_MAJOR) {
             warnings.add("PostgreSQL " + pgVersion + " is older than " + MIN_PG_MAJOR + ": steep_repl needs " + MIN_PG_MAJOR + " or later");
         }
-        certWarnings(certs, warnings);
+        certWarnings(certs, warnings, new HashSet<>());
         long down = nodes.stream().filter(n -> n.status().equals("unreachable")).count();
         if (down > 0) {
             warnings.add(down == 1 ? "1 peer unreachable" : down + " peers unreachable");
@@ -129,14 +131,19 @@ public record TrayState(Level level, String tooltip, List<String> reasons) {
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
-    /** Collects every certificate report's days left and warnings, wherever the daemon nests them. */
-    private static void certWarnings(JsonNode certs, List<String> out) {
+    /**
+     * Collects every certificate report's days left and warnings, wherever the daemon nests them — once per
+     * certificate: {@code certs.status} names the CA and the node certificate both by role and again in its list of
+     * the directory's files.
+     */
+    private static void certWarnings(JsonNode certs, List<String> out, Set<String> seen) {
         if (certs == null || certs.isNull()) {
             return;
         }
         if (certs.isObject()) {
             JsonNode days = certs.has("daysLeft") ? certs.get("daysLeft") : certs.get("days_left");
-            if (days != null && days.isNumber()) {
+            String identity = certs.path("sha256Fingerprint").asText(certs.path("file").asText(""));
+            if (days != null && days.isNumber() && (identity.isEmpty() || seen.add(identity))) {
                 String what = certs.path("subject").asText("a certificate");
                 long d = days.asLong();
                 if (d < 0) {
@@ -147,11 +154,11 @@ public record TrayState(Level level, String tooltip, List<String> reasons) {
             }
             certs.properties().forEach(e -> {
                 if (!e.getKey().equals("warnings")) {
-                    certWarnings(e.getValue(), out);
+                    certWarnings(e.getValue(), out, seen);
                 }
             });
         } else if (certs.isArray()) {
-            certs.forEach(c -> certWarnings(c, out));
+            certs.forEach(c -> certWarnings(c, out, seen));
         }
     }
 }

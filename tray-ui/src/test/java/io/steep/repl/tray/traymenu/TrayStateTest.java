@@ -57,6 +57,14 @@ class TrayStateTest {
         assertThat(s.level()).isEqualTo(TrayState.Level.DEGRADED);
         assertThat(s.reasons()).containsExactly("certificate CN=node-a expires in 12 days");
 
+        // certs.status names each certificate by role and again in its list of files: one reason each
+        ObjectNode report = FakeDaemon.json();
+        report.putObject("ca").put("subject", "CN=ca").put("daysLeft", 20).put("sha256Fingerprint", "AA");
+        report.putObject("node").put("subject", "CN=node-a").put("daysLeft", 20).put("sha256Fingerprint", "BB");
+        report.putArray("certificates").add(report.get("ca").deepCopy()).add(report.get("node").deepCopy());
+        assertThat(TrayState.of(FakeDaemon.status("18.1", true), FakeDaemon.health("healthy"), report, NODES).reasons())
+                .containsExactly("certificate CN=ca expires in 20 days", "certificate CN=node-a expires in 20 days");
+
         ObjectNode expired = FakeDaemon.json().put("subject", "CN=node-a").put("days_left", -1);
         assertThat(TrayState.of(FakeDaemon.status("18.1", true), FakeDaemon.health("healthy"), expired, NODES).reasons())
                 .containsExactly("certificate CN=node-a has expired");
