@@ -157,11 +157,17 @@ final class RunCommand implements Callable<Integer> {
         IpcEndpoint endpoint = IpcEndpoint.of(config.ipc().path(), AccessPolicy.OWNER_ONLY);
         try (var connection = endpoint.connect(Duration.ofSeconds(5))) {
             connection.setReadTimeout(Duration.ofSeconds(5));
-            connection.output().write("{\"id\":1,\"method\":\"status.get\"}\n".getBytes(StandardCharsets.UTF_8));
+            connection.output().write("{\"id\":\"aot-training\",\"method\":\"status.get\"}\n".getBytes(StandardCharsets.UTF_8));
             connection.output().flush();
+            java.io.ByteArrayOutputStream reply = new java.io.ByteArrayOutputStream();
             int b;
             while ((b = connection.input().read()) != -1 && b != '\n') {
-                // the reply's content does not matter, only that the daemon built it
+                reply.write(b);
+            }
+            // an error answer would train the error path instead: say so in the build's training log
+            if (!reply.toString(StandardCharsets.UTF_8).contains("\"result\"")) {
+                err.println("steep-repl: AOT training: status.get over IPC did not answer with a result: " + reply);
+                err.flush();
             }
         } catch (IOException e) {
             err.println("steep-repl: AOT training: status.get over IPC failed: " + e.getMessage());
