@@ -1,6 +1,7 @@
 package io.steep.repl.daemon;
 
 import io.steep.repl.daemon.cli.SteepReplCommand;
+import io.steep.repl.ipc.transport.BundledNativeLibraries;
 
 /**
  * Entry point of {@code steep-repl}. Also the entry point of the Windows service (procrun jvm mode calls
@@ -39,8 +40,7 @@ public final class Main {
         properties.putIfAbsent(NETTY_ALLOCATOR, "unpooled");
         properties.putIfAbsent(NETTY_NO_NATIVE, "true");
         properties.putIfAbsent(PICOCLI_NO_CLOSURES, "true");
-        BundledNativeLibraries.apply(properties,
-                BundledNativeLibraries.daemonJarDirectory(properties.getProperty("java.class.path")));
+        BundledNativeLibraries.applyFromClassPath(properties);
     }
 
     public static void main(String[] args) {

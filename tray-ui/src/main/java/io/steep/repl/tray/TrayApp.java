@@ -1,5 +1,7 @@
 package io.steep.repl.tray;
 
+import io.steep.repl.ipc.transport.BundledNativeLibraries;
+
 import io.steep.repl.tray.certwizard.CertificateWizard;
 import io.steep.repl.tray.connection.Backoff;
 import io.steep.repl.tray.connection.DaemonConnection;
@@ -54,6 +56,8 @@ public final class TrayApp implements AppActions {
             System.out.println(USAGE);
             return;
         }
+        // junixsocket and JNA (the IPC client) load the distribution's unpacked libraries, not copies in /tmp
+        BundledNativeLibraries.applyFromClassPath(System.getProperties());
         // the AWT tray needs a display; JavaFX decides its own toolkit
         System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "false"));
         Application.launch(Fx.class, args);

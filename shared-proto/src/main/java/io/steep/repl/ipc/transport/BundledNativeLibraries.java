@@ -1,4 +1,4 @@
-package io.steep.repl.daemon;
+package io.steep.repl.ipc.transport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -6,21 +6,22 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * Points junixsocket and JNA at the native libraries the distribution carries unpacked in
- * {@code lib/native/<platform>/} (daemon/pom.xml unpacks them from the very jars beside them), instead of letting
- * each library copy its own out of its jar at every start.
+ * Points junixsocket and JNA — the IPC transport's native parts — at the native libraries a distribution carries
+ * unpacked in {@code lib/native/<platform>/} beside its jars ({@code shared-proto/src/main/ant/unpack-natives.xml},
+ * run by the daemon's and the tray's builds, unpacks them from the very jars beside them), instead of letting each library
+ * copy its own out of its jar at every start. Both programs call {@link #applyFromClassPath} first thing.
  *
  * <p>Why: junixsocket writes its library to the temp directory at every start and first lists the temp directory,
  * the home directory and the working directory for leftovers of earlier runs (~45 ms on a host with a busy
  * {@code /tmp}); JNA unpacks its dispatch library under {@code ~/.cache/JNA} and, on Linux, runs
- * {@code /sbin/ldconfig -p} to learn the system's library directories (~40 ms together). A daemon loading
+ * {@code /sbin/ldconfig -p} to learn the system's library directories (~40 ms together). Loading
  * executable code from a world-writable directory at every start is also nothing a DBA should have to think about.
  *
  * <p>Every setting here is a fallback-safe hint: a property given with {@code -D} wins; a missing file (a platform
  * the build did not unpack, or running from the build's classes) leaves the library to its own loading; a file that
  * fails to load makes junixsocket and JNA fall back to their usual extraction.
  */
-final class BundledNativeLibraries {
+public final class BundledNativeLibraries {
 
     /** junixsocket loads this file first when set; not forced, so it falls back to extracting its own on failure. */
     static final String JUNIXSOCKET_OVERRIDE = "org.newsclub.net.unix.library.override";
@@ -33,7 +34,7 @@ final class BundledNativeLibraries {
     }
 
     /** A platform directory name, as JNA spells it (linux-x86-64, darwin-aarch64, win32-x86-64); null if not bundled. */
-    static String platform(String osName, String osArch) {
+    public static String platform(String osName, String osArch) {
         String os = osName == null ? "" : osName.toLowerCase(Locale.ROOT);
         String family = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "darwin" : os.startsWith("windows") ? "win32" : null;
         String arch = switch (osArch == null ? "" : osArch) {
@@ -46,9 +47,9 @@ final class BundledNativeLibraries {
 
     /**
      * Sets the properties for the libraries found in {@code libDir/native/<platform>}; {@code libDir} is the
-     * directory holding the daemon's jar. Reads {@code os.name} and {@code os.arch} from {@code properties}.
+     * directory holding the jars. Reads {@code os.name} and {@code os.arch} from {@code properties}.
      */
-    static void apply(Properties properties, Path libDir) {
+    public static void apply(Properties properties, Path libDir) {
         String platform = platform(properties.getProperty("os.name"), properties.getProperty("os.arch"));
         if (platform == null || libDir == null) {
             return;
@@ -71,8 +72,8 @@ final class BundledNativeLibraries {
             properties.putIfAbsent(JNA_BOOT_PATH, dir.toString());
         }
         if (platform.startsWith("linux-")) {
-            // The directories JNA would list, without asking ldconfig for more: the daemon loads only libc through
-            // JNA, found there on Debian/Ubuntu (multiarch) and RHEL-like (lib64) systems alike.
+            // The directories JNA would list, without asking ldconfig for more: on Linux, only libc is loaded through
+            // JNA (the socket file modes), found there on Debian/Ubuntu (multiarch) and RHEL-like (lib64) alike.
             String triple = (platform.endsWith("x86-64") ? "x86_64" : "aarch64") + "-linux-gnu";
             properties.putIfAbsent(JNA_PLATFORM_PATH,
                     String.join(":", "/usr/lib/" + triple, "/lib/" + triple, "/usr/lib64", "/lib64", "/usr/lib", "/lib"));
@@ -80,18 +81,23 @@ final class BundledNativeLibraries {
     }
 
     /**
-     * The directory holding the daemon's jar, from the class path (every launcher — the plain distribution's, the
-     * installers', the Windows service — puts the jar on it; {@code lib/*} is expanded by the JVM); null when it is
-     * not there, e.g. when running from the build's classes.
+     * {@link #apply} for the distribution this JVM runs from: the directory of this module's jar on the class path
+     * (every launcher — the plain distributions', the installers', the Windows service — puts it there; {@code lib/*}
+     * is expanded by the JVM). Nothing happens when running from a build's classes. A value given with -D wins.
      */
-    static Path daemonJarDirectory(String classPath) {
+    public static void applyFromClassPath(Properties properties) {
+        apply(properties, jarDirectory(properties.getProperty("java.class.path")));
+    }
+
+    /** The directory of the {@code shared-proto} jar on {@code classPath}, or null. */
+    static Path jarDirectory(String classPath) {
         if (classPath == null) {
             return null;
         }
         for (String entry : classPath.split(java.io.File.pathSeparator)) {
             Path p = Path.of(entry);
             Path name = p.getFileName();
-            if (name != null && name.toString().startsWith("steep-repl-daemon-") && name.toString().endsWith(".jar")) {
+            if (name != null && name.toString().startsWith("shared-proto-") && name.toString().endsWith(".jar")) {
                 return p.toAbsolutePath().getParent();
             }
         }

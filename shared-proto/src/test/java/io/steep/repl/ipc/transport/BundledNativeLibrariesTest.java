@@ -1,4 +1,4 @@
-package io.steep.repl.daemon;
+package io.steep.repl.ipc.transport;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -40,12 +40,12 @@ class BundledNativeLibrariesTest {
     }
 
     @Test
-    void findsTheDaemonJarOnTheClassPathOrNothing() {
+    void findsTheSharedProtoJarOnTheClassPathOrNothing() {
         String sep = java.io.File.pathSeparator;
-        assertThat(BundledNativeLibraries.daemonJarDirectory(String.join(sep, "/opt/steep-repl/lib/app/guava-33.jar",
-                "/opt/steep-repl/lib/app/steep-repl-daemon-0.1.0.jar"))).isEqualTo(Path.of("/opt/steep-repl/lib/app"));
-        assertThat(BundledNativeLibraries.daemonJarDirectory(String.join(sep, "daemon/target/classes", "x.jar"))).isNull();
-        assertThat(BundledNativeLibraries.daemonJarDirectory(null)).isNull();
+        assertThat(BundledNativeLibraries.jarDirectory(String.join(sep, "/opt/steep-repl/lib/app/guava-33.jar",
+                "/opt/steep-repl/lib/app/shared-proto-0.1.0.jar"))).isEqualTo(Path.of("/opt/steep-repl/lib/app"));
+        assertThat(BundledNativeLibraries.jarDirectory(String.join(sep, "shared-proto/target/classes", "x.jar"))).isNull();
+        assertThat(BundledNativeLibraries.jarDirectory(null)).isNull();
     }
 
     @Test
