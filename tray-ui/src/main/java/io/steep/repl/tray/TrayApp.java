@@ -1,7 +1,6 @@
 package io.steep.repl.tray;
 
 import io.steep.repl.ipc.transport.BundledNativeLibraries;
-
 import io.steep.repl.tray.certwizard.CertificateWizard;
 import io.steep.repl.tray.connection.Backoff;
 import io.steep.repl.tray.connection.DaemonConnection;
