@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -88,7 +89,11 @@ class TlsMaterialTest {
         ClusterCa.initialize(foreignCa, "cluster", 3650, false, Clock.systemUTC()); // same name, other key
         TlsMaterial server = node(caDir, "node-a");
         TlsMaterial intruder = node(foreignCa, "node-b");
-        assertHandshakeFails(server, intruder);
+        // The intruder trusts our CA, so that only the server can refuse: when the client refused the server's
+        // certificate too, the server's side of the race was a broken pipe instead of its own verdict.
+        SSLContext trustsUs = SSLContext.getInstance("TLS");
+        trustsUs.init(intruder.keyManagers(), server.trustManagers(), null);
+        assertHandshakeFails(server, trustsUs, intruder);
     }
 
     @Test
@@ -176,7 +181,12 @@ class TlsMaterialTest {
     }
 
     private SSLSocket connect(TlsMaterial material, SSLServerSocket server) throws IOException {
-        SSLSocket socket = (SSLSocket) material.sslContext().getSocketFactory().createSocket();
+        return connect(material.sslContext(), material, server);
+    }
+
+    /** With {@code context}'s keys and trust, and {@code material}'s TLS parameters. */
+    private SSLSocket connect(SSLContext context, TlsMaterial material, SSLServerSocket server) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 10_000);
         socket.setSoTimeout(10_000);
         return material.configure(socket);
@@ -201,10 +211,15 @@ class TlsMaterialTest {
 
     /** Either side may notice first; what matters is that no application byte gets through and the server refused. */
     private void assertHandshakeFails(TlsMaterial serverMaterial, TlsMaterial clientMaterial) throws Exception {
+        assertHandshakeFails(serverMaterial, clientMaterial.sslContext(), clientMaterial);
+    }
+
+    private void assertHandshakeFails(TlsMaterial serverMaterial, SSLContext clientContext, TlsMaterial clientMaterial)
+            throws Exception {
         try (SSLServerSocket server = serverSocket(serverMaterial)) {
             Future<ServerSaw> saw = serveOnce(server);
             CompletableFuture<Integer> echoed = new CompletableFuture<>();
-            try (SSLSocket socket = connect(clientMaterial, server)) {
+            try (SSLSocket socket = connect(clientContext, clientMaterial, server)) {
                 try {
                     socket.startHandshake();
                     socket.getOutputStream().write(1);
