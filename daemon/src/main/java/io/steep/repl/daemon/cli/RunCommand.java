@@ -12,6 +12,9 @@ import io.steep.repl.daemon.lifecycle.Component;
 import io.steep.repl.daemon.lifecycle.Daemon;
 import io.steep.repl.daemon.lifecycle.StartupException;
 import io.steep.repl.daemon.logging.LoggingSetup;
+import io.steep.repl.ipc.IpcException;
+import io.steep.repl.ipc.IpcMethods;
+import io.steep.repl.ipc.client.IpcClient;
 import io.steep.repl.ipc.transport.AccessPolicy;
 import io.steep.repl.ipc.transport.IpcEndpoint;
 import picocli.CommandLine.Command;
@@ -22,7 +25,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -148,28 +150,18 @@ final class RunCommand implements Callable<Integer> {
      * (the tray, {@code steep-repl status}, a readiness probe) asks, so the cache holds the classes that answer it —
      * Jackson's record serialisation above all. Without it they were in the cache only as long as something else
      * in the training happened to load them (the audit spool once did), and were read from the jars, and verified,
-     * at the first request of every start.
+     * at the first request of every start. Asked through the project's own {@link IpcClient}, which {@code
+     * steep-repl status} runs with the same cache.
      */
     private static void askOwnStatus(DaemonConfig config, PrintWriter err) {
         if (!config.ipc().enabled()) {
             return;
         }
         IpcEndpoint endpoint = IpcEndpoint.of(config.ipc().path(), AccessPolicy.OWNER_ONLY);
-        try (var connection = endpoint.connect(Duration.ofSeconds(5))) {
-            connection.setReadTimeout(Duration.ofSeconds(5));
-            connection.output().write("{\"id\":\"aot-training\",\"method\":\"status.get\"}\n".getBytes(StandardCharsets.UTF_8));
-            connection.output().flush();
-            java.io.ByteArrayOutputStream reply = new java.io.ByteArrayOutputStream();
-            int b;
-            while ((b = connection.input().read()) != -1 && b != '\n') {
-                reply.write(b);
-            }
+        try (IpcClient client = IpcClient.connect(endpoint, Duration.ofSeconds(5))) {
+            client.call(IpcMethods.STATUS_GET, null, Duration.ofSeconds(5));
+        } catch (IpcException | IOException e) {
             // an error answer would train the error path instead: say so in the build's training log
-            if (!reply.toString(StandardCharsets.UTF_8).contains("\"result\"")) {
-                err.println("steep-repl: AOT training: status.get over IPC did not answer with a result: " + reply);
-                err.flush();
-            }
-        } catch (IOException e) {
             err.println("steep-repl: AOT training: status.get over IPC failed: " + e.getMessage());
             err.flush();
         }

@@ -44,7 +44,9 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -113,8 +115,8 @@ public final class HttpHealthServer implements Component {
         } catch (Exception e) { // bind() rethrows the socket's checked exceptions undeclared
             stop();
             if (e instanceof BindException) {
-                java.util.Optional<String> owner = PortOwner.describe(http.port());
-                if (owner.isPresent() || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+                Optional<String> owner = PortOwner.describe(http.port());
+                if (owner.isPresent() || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("in use")) {
                     throw new StartupException("HTTP port " + http.bind() + ":" + http.port() + " is already in use"
                             + owner.map(o -> " by " + o).orElse("") + " (" + e.getMessage()
                             + "); set repl.http.port to a free port or stop that process", e);
@@ -142,7 +144,7 @@ public final class HttpHealthServer implements Component {
                         : why instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                         : HttpResponseStatus.BAD_REQUEST;
                 String error = status == HttpResponseStatus.BAD_REQUEST ? "not an HTTP request: " + why.getMessage()
-                        : status.reasonPhrase().toLowerCase(java.util.Locale.ROOT) + " (limits: request line "
+                        : status.reasonPhrase().toLowerCase(Locale.ROOT) + " (limits: request line "
                         + MAX_LINE + " bytes, headers " + MAX_HEADERS + " bytes, body " + MAX_BODY + " bytes)";
                 respond(c, request, false, jsonResponse(status, Map.of("error", error)));
                 return;

@@ -55,7 +55,8 @@ public final class BundledNativeLibraries {
             return;
         }
         Path dir = libDir.resolve("native").resolve(platform);
-        String unixSocket = switch (platform.substring(0, platform.indexOf('-'))) {
+        String os = platform.substring(0, platform.indexOf('-'));
+        String unixSocket = switch (os) {
             case "linux" -> "libjunixsocket-native.so";
             case "darwin" -> "libjunixsocket-native.dylib";
             default -> null; // Windows: named pipes, junixsocket is not used
@@ -63,7 +64,7 @@ public final class BundledNativeLibraries {
         if (unixSocket != null && Files.isRegularFile(dir.resolve(unixSocket))) {
             properties.putIfAbsent(JUNIXSOCKET_OVERRIDE, dir.resolve(unixSocket).toString());
         }
-        String dispatch = switch (platform.substring(0, platform.indexOf('-'))) {
+        String dispatch = switch (os) {
             case "linux" -> "libjnidispatch.so";
             case "darwin" -> "libjnidispatch.jnilib";
             default -> "jnidispatch.dll";
@@ -71,7 +72,7 @@ public final class BundledNativeLibraries {
         if (Files.isRegularFile(dir.resolve(dispatch))) {
             properties.putIfAbsent(JNA_BOOT_PATH, dir.toString());
         }
-        if (platform.startsWith("linux-")) {
+        if (os.equals("linux")) {
             // The directories JNA would list, without asking ldconfig for more: on Linux, only libc is loaded through
             // JNA (the socket file modes), found there on Debian/Ubuntu (multiarch) and RHEL-like (lib64) alike.
             String triple = (platform.endsWith("x86-64") ? "x86_64" : "aarch64") + "-linux-gnu";
