@@ -25,11 +25,16 @@ import java.util.List;
  *
  * <p>When everything is delivered the files are reset so the spool does not grow forever. A torn last line (a
  * crash in the middle of an append, never acknowledged to the caller) is cut off when the spool is opened.
+ *
+ * <p>A line that cannot be read back (damaged on disk, edited by hand) or an event PostgreSQL refuses must not
+ * hold up every event behind it, nor be dropped: the writer moves it, byte for byte, to {@code audit.rejected.jsonl}
+ * ({@link #reject}) before it commits past it, and logs why.
  */
 public final class AuditSpool implements AutoCloseable {
 
     static final String LOG = "audit.jsonl";
     static final String OFFSET = "audit.offset";
+    static final String REJECTED = "audit.rejected.jsonl";
     private static final int CHUNK = 64 * 1024;
     private static final long RESET_THRESHOLD = 0; // reset as soon as all is delivered: the file stays tiny
 
@@ -39,8 +44,19 @@ public final class AuditSpool implements AutoCloseable {
     private long size;
     private int pendingCount;
 
-    /** A pending event and the file position just after it (the offset to commit once it is delivered). */
-    public record Pending(AuditEvent event, long end) {
+    /**
+     * A pending line and the file position just after it (the offset to commit once it is dealt with): its event,
+     * or, for a line that cannot be read back, {@code event} null, the line's bytes and why it cannot be read.
+     */
+    public record Pending(AuditEvent event, long end, byte[] line, String problem) {
+
+        Pending(AuditEvent event, long end) {
+            this(event, end, null, null);
+        }
+
+        public boolean readable() {
+            return event != null;
+        }
     }
 
     public AuditSpool(Path dir) throws IOException {
@@ -94,7 +110,7 @@ public final class AuditSpool implements AutoCloseable {
             for (int i = 0; i < n && out.size() < max; i++) {
                 if (b[i] == '\n') {
                     line.write(b, start, i - start);
-                    out.add(new Pending(AuditJson.event(line.toByteArray()), pos + i + 1));
+                    out.add(pending(line.toByteArray(), pos + i + 1));
                     line.reset();
                     start = i + 1;
                 }
@@ -103,6 +119,36 @@ public final class AuditSpool implements AutoCloseable {
             pos += n;
         }
         return out;
+    }
+
+    private static Pending pending(byte[] line, long end) {
+        try {
+            return new Pending(AuditJson.event(line), end);
+        } catch (IOException e) {
+            return new Pending(null, end, line, e.getMessage());
+        }
+    }
+
+    /**
+     * Keeps a line (with or without its newline) the database will not get (unreadable, or refused by PostgreSQL) in {@link #REJECTED}, appended
+     * and fsynced, so the spool can move past it without losing it. A crash between this and the {@link #commit}
+     * after it only means the line is kept twice.
+     */
+    public synchronized void reject(byte[] line) throws IOException {
+        try (FileChannel f = FileChannel.open(dir.resolve(REJECTED), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            boolean ended = line.length > 0 && line[line.length - 1] == '\n';
+            ByteBuffer buf = ByteBuffer.allocate(line.length + (ended ? 0 : 1)).put(line);
+            if (!ended) {
+                buf.put((byte) '\n');
+            }
+            buf.flip();
+            while (buf.hasRemaining()) {
+                f.write(buf);
+            }
+            f.force(true);
+        }
+        fsyncDirectory();
     }
 
     /** Events between {@code from} and {@code to}, counted by their line ends, without parsing them. */

@@ -12,10 +12,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -29,12 +28,23 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class AuditWriter implements Component {
 
     private static final Logger log = LoggerFactory.getLogger(AuditWriter.class);
-    private static final int BATCH = 100;
-    private static final String EXISTS = "SELECT 1 FROM steep_repl.audit_log WHERE occurred_at = ? AND action = ? "
-            + "AND new_value->>'event_id' = ?";
-    private static final String INSERT = "INSERT INTO steep_repl.audit_log "
-            + "(occurred_at, action, actor, target_type, target_id, new_value, success, error_message) "
-            + "VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?)";
+    /** Events per transaction: one statement and one spool offset write each. */
+    private static final int BATCH = 500;
+    /**
+     * A whole batch in one round trip, in spool order (ids follow it), skipping events already in the table: the
+     * only way one can be there is a crash after the commit and before the spool offset moved past it.
+     * Timestamps travel as ISO-8601 text (the event's are whole microseconds, so they compare exactly).
+     */
+    private static final String INSERT = """
+            INSERT INTO steep_repl.audit_log
+                (occurred_at, action, actor, target_type, target_id, new_value, success, error_message)
+            SELECT e.occurred_at, e.action, e.actor, e.target_type, e.target_id, e.new_value, e.success, e.error_message
+            FROM unnest(?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::boolean[], ?::text[])
+                WITH ORDINALITY AS e(occurred_at, action, actor, target_type, target_id, new_value, success, error_message, n)
+            WHERE NOT EXISTS (SELECT 1 FROM steep_repl.audit_log a
+                              WHERE a.occurred_at = e.occurred_at AND a.action = e.action
+                                AND a.new_value->>'event_id' = e.new_value->>'event_id')
+            ORDER BY e.n""";
 
     private final Path spoolDir;
     private final Database database;
@@ -132,9 +142,8 @@ public final class AuditWriter implements Component {
     }
 
     private boolean insertDirectly(AuditEvent e) {
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement insert = c.prepareStatement(INSERT)) {
-            bindInsert(insert, e);
-            insert.executeUpdate();
+        try (Connection c = database.dataSource().getConnection()) {
+            insert(c, List.of(e));
             return true;
         } catch (SQLException | IOException | RuntimeException ex) {
             log.debug("direct audit insert failed", ex);
@@ -214,49 +223,115 @@ public final class AuditWriter implements Component {
         }
     }
 
-    /** Moves pending events into audit_log in order, one transaction per batch, committing the spool offset after each batch. */
+    /**
+     * Moves pending events into audit_log in order, one transaction per batch, committing the spool offset after
+     * each batch. What can never be written — a line that cannot be read back, an event PostgreSQL refuses as
+     * data — goes to the spool's rejected file instead of holding up every event behind it.
+     */
     private void deliverPending() throws SQLException, IOException {
         List<AuditSpool.Pending> pending;
         while (!(pending = spool.readPending(BATCH)).isEmpty()) {
-            try (Connection c = database.dataSource().getConnection()) {
-                c.setAutoCommit(false);
-                try (PreparedStatement exists = c.prepareStatement(EXISTS); PreparedStatement insert = c.prepareStatement(INSERT)) {
-                    for (AuditSpool.Pending p : pending) {
-                        AuditEvent e = p.event();
-                        Timestamp at = Timestamp.from(e.occurredAt());
-                        exists.setTimestamp(1, at);
-                        exists.setString(2, e.action());
-                        exists.setString(3, e.eventId().toString());
-                        boolean already;
-                        try (ResultSet rs = exists.executeQuery()) {
-                            already = rs.next();
-                        }
-                        if (!already) {
-                            bindInsert(insert, e);
-                            insert.executeUpdate();
-                        }
-                    }
-                    c.commit();
-                } catch (SQLException | RuntimeException ex) {
-                    c.rollback();
-                    throw ex;
+            List<AuditEvent> events = pending.stream().filter(AuditSpool.Pending::readable).map(AuditSpool.Pending::event).toList();
+            List<Refused> refused = events.isEmpty() ? List.of() : insertBatch(events);
+            for (AuditSpool.Pending p : pending) {
+                if (!p.readable()) {
+                    spool.reject(p.line());
+                    log.error("audit spool {}: a line that cannot be read ({}) was moved to {}; the events after it "
+                            + "are delivered", spool.directory(), firstLine(p.problem()), spool.directory().resolve(AuditSpool.REJECTED));
                 }
             }
-            // The rows are committed; a crash before this line only means the id check above skips them next time.
+            for (Refused r : refused) {
+                spool.reject(AuditJson.line(r.event()));
+                log.error("audit event {} ({}) was refused by PostgreSQL ({}); it is kept in {} and the events after it "
+                        + "are delivered", r.event().eventId(), r.event().action(), r.reason(),
+                        spool.directory().resolve(AuditSpool.REJECTED));
+            }
+            // The rows are committed; a crash before this line only means the id check skips them next time.
             spool.commit(pending.getLast().end(), pending.size());
         }
     }
 
-    /** The {@link #INSERT} parameters of one event (the direct path and the spool delivery write the same row). */
-    private void bindInsert(PreparedStatement insert, AuditEvent e) throws SQLException, IOException {
-        insert.setTimestamp(1, Timestamp.from(e.occurredAt()));
-        insert.setString(2, e.action());
-        insert.setString(3, e.actor());
-        insert.setString(4, e.targetType());
-        insert.setString(5, e.targetId());
-        insert.setString(6, AuditJson.newValue(e));
-        insert.setBoolean(7, e.success());
-        insert.setString(8, e.errorMessage());
+    private record Refused(AuditEvent event, String reason) {
+    }
+
+    /**
+     * Writes {@code events} in one transaction. If PostgreSQL refuses the batch for its data, each event is tried
+     * in its own transaction, and those refused alone are returned; any other failure (PostgreSQL down, no
+     * privilege) is thrown and the whole batch stays in the spool.
+     */
+    private List<Refused> insertBatch(List<AuditEvent> events) throws SQLException, IOException {
+        try (Connection c = database.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                insert(c, events);
+                c.commit();
+                return List.of();
+            } catch (SQLException ex) {
+                c.rollback();
+                if (!refusedForItsData(ex)) {
+                    throw ex;
+                }
+            }
+            List<Refused> refused = new ArrayList<>();
+            for (AuditEvent e : events) {
+                try {
+                    insert(c, List.of(e));
+                    c.commit();
+                } catch (SQLException ex) {
+                    c.rollback();
+                    if (!refusedForItsData(ex)) {
+                        throw ex;
+                    }
+                    refused.add(new Refused(e, firstLine(ex.getMessage())));
+                }
+            }
+            return refused;
+        }
+    }
+
+    /**
+     * SQLSTATE class 22 (data exception: bad JSON, a value out of range), 23 (a constraint a DBA added, such as a
+     * CHECK) or 54 (a size limit exceeded): the event itself is the problem, and retrying it cannot help.
+     */
+    private static boolean refusedForItsData(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
+    }
+
+    /** Jackson's and PostgreSQL's messages go on with the source position or the failing row: the log wants the gist. */
+    private static String firstLine(String message) {
+        String m = String.valueOf(message);
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private static void insert(Connection c, List<AuditEvent> events) throws SQLException, IOException {
+        int n = events.size();
+        String[] at = new String[n], action = new String[n], actor = new String[n], targetType = new String[n],
+                targetId = new String[n], newValue = new String[n], error = new String[n];
+        Boolean[] success = new Boolean[n];
+        for (int i = 0; i < n; i++) {
+            AuditEvent e = events.get(i);
+            at[i] = e.occurredAt().toString();
+            action[i] = e.action();
+            actor[i] = e.actor();
+            targetType[i] = e.targetType();
+            targetId[i] = e.targetId();
+            newValue[i] = AuditJson.newValue(e);
+            success[i] = e.success();
+            error[i] = e.errorMessage();
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setArray(1, c.createArrayOf("text", at));
+            ps.setArray(2, c.createArrayOf("text", action));
+            ps.setArray(3, c.createArrayOf("text", actor));
+            ps.setArray(4, c.createArrayOf("text", targetType));
+            ps.setArray(5, c.createArrayOf("text", targetId));
+            ps.setArray(6, c.createArrayOf("text", newValue));
+            ps.setArray(7, c.createArrayOf("bool", success));
+            ps.setArray(8, c.createArrayOf("text", error));
+            ps.executeUpdate();
+        }
     }
 
     @Override

@@ -171,6 +171,91 @@ class AuditWriterTest {
     }
 
     @Test
+    void aNulCharacterIsStoredAsTheReplacementCharacterAndHoldsUpNothing(PgServer pg) throws Exception {
+        // PostgreSQL's text and jsonb cannot hold U+0000: an event with one used to be retried forever, and every
+        // event recorded after it waited behind it in the spool
+        String db = database(pg, "audit_nul");
+        DaemonConfig config = TestConfigs.config(dir, pg, db);
+        Database d = new Database(config, null, FAST);
+        AuditWriter w = new AuditWriter(config.audit().spoolDir(), d, null);
+        d.start();
+        w.start();
+        try {
+            w.record(AuditEvent.failure("test.nul", config.actor(), "node", "a\0b",
+                    Map.of("peer\0", "x\0y", "list", java.util.List.of("1\0")), "bad \0 input"));
+            w.record(AuditEvent.success("test.nul", config.actor(), "node", "after", Map.of()));
+            awaitEmpty(w);
+            try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT target_id, new_value->>'peer\uFFFD', new_value->'list'->>0, error_message "
+                            + "FROM steep_repl.audit_log WHERE action = 'test.nul' ORDER BY id")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("a\uFFFDb");
+                assertThat(rs.getString(2)).isEqualTo("x\uFFFDy");
+                assertThat(rs.getString(3)).isEqualTo("1\uFFFD");
+                assertThat(rs.getString(4)).isEqualTo("bad \uFFFD input");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("after");
+            }
+            assertThat(config.audit().spoolDir().resolve(AuditSpool.REJECTED)).doesNotExist();
+        } finally {
+            w.stop();
+            d.stop();
+        }
+    }
+
+    @Test
+    void anUnreadableLineAndAnEventPostgresRefusesAreKeptAsideAndTheRestIsDeliveredInOrder(PgServer pg) throws Exception {
+        String db = database(pg, "audit_reject");
+        DaemonConfig config = TestConfigs.config(dir, pg, db);
+        Path spoolDir = config.audit().spoolDir();
+        // a rule of the DBA's that one event breaks: PostgreSQL refuses it for its data, whenever it is retried
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE steep_repl.audit_log ADD CONSTRAINT no_refused CHECK (target_id IS DISTINCT FROM 'refused')");
+        }
+        AuditEvent refused = AuditEvent.success("test.reject", config.actor(), "test", "refused", Map.of("n", 1));
+        byte[] garbage = "{\"eventId\": damaged on disk".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (AuditSpool spool = new AuditSpool(spoolDir)) {
+            spool.append(AuditEvent.success("test.reject", config.actor(), "test", "e0", Map.of()));
+            spool.append(refused);
+            spool.append(AuditEvent.success("test.reject", config.actor(), "test", "e1", Map.of()));
+        }
+        // a line damaged in the middle of the spool, between readable ones
+        Files.write(spoolDir.resolve(AuditSpool.LOG), concat(garbage, "\n".getBytes()), java.nio.file.StandardOpenOption.APPEND);
+        try (AuditSpool spool = new AuditSpool(spoolDir)) {
+            spool.append(AuditEvent.success("test.reject", config.actor(), "test", "e2", Map.of()));
+        }
+        Database d = new Database(config, null, FAST);
+        AuditWriter w = new AuditWriter(spoolDir, d, null);
+        d.start();
+        w.start();
+        try {
+            awaitEmpty(w);
+            try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT string_agg(target_id, ',' ORDER BY id) FROM steep_repl.audit_log WHERE action = 'test.reject'")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("e0,e1,e2");
+            }
+            java.util.List<String> kept = Files.readAllLines(spoolDir.resolve(AuditSpool.REJECTED));
+            assertThat(kept).hasSize(2);
+            assertThat(kept).contains(new String(garbage, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(kept).anySatisfy(l -> assertThat(l).contains(refused.eventId().toString()));
+            // what is kept aside is a spool line: it reads back as the same event
+            byte[] line = kept.stream().filter(l -> l.contains(refused.eventId().toString())).findFirst().orElseThrow()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(AuditJson.event(line)).isEqualTo(refused);
+        } finally {
+            w.stop();
+            d.stop();
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void retentionPrunesThroughTheExtension(PgServer pg) throws Exception {
         String db = database(pg, "audit_prune");
         try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
