@@ -43,6 +43,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -58,6 +59,10 @@ import java.util.concurrent.TimeUnit;
  * nobody; it is closed after {@link #IDLE_SECONDS}. Other methods get 405, other paths 404, requests that are not
  * HTTP 400, a request line or headers over the limits 414/431 — each with a JSON error body; a body over the
  * limit gets the aggregator's own empty 413 before it is read.
+ *
+ * <p>The one exception is {@code /metrics}: rendering every meter takes milliseconds (the first scrape ~100 ms),
+ * and probes must not wait behind it, so it is rendered on a virtual thread. Requests pipelined behind a scrape
+ * on the same connection wait for it, so answers keep their order.
  */
 public final class HttpHealthServer implements Component {
 
@@ -69,6 +74,9 @@ public final class HttpHealthServer implements Component {
     static final int MAX_LINE = 4096;
     static final int MAX_HEADERS = 8192;
     static final int MAX_BODY = 8192;
+    /** Requests one connection may pipeline behind a scrape before it is closed (a scraper sends one at a time). */
+    static final int MAX_BEHIND_SCRAPE = 16;
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final DaemonContext ctx;
     /**
@@ -136,8 +144,22 @@ public final class HttpHealthServer implements Component {
     /** One per connection, on the event loop; requests on a kept-alive connection are answered in order. */
     private final class Exchange extends SimpleChannelInboundHandler<FullHttpRequest> {
 
+        /** Requests pipelined behind a scrape in progress on this connection; event-loop confined, like the flag. */
+        private final ArrayDeque<FullHttpRequest> behindScrape = new ArrayDeque<>();
+        private boolean scraping;
+
         @Override
         protected void channelRead0(ChannelHandlerContext c, FullHttpRequest request) {
+            if (!scraping) {
+                handle(c, request);
+            } else if (behindScrape.size() < MAX_BEHIND_SCRAPE) {
+                behindScrape.add(request.retain()); // the base class releases it when this returns
+            } else {
+                c.close();
+            }
+        }
+
+        private void handle(ChannelHandlerContext c, FullHttpRequest request) {
             if (request.decoderResult().isFailure()) {
                 Throwable why = request.decoderResult().cause();
                 HttpResponseStatus status = why instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
@@ -146,10 +168,44 @@ public final class HttpHealthServer implements Component {
                 String error = status == HttpResponseStatus.BAD_REQUEST ? "not an HTTP request: " + why.getMessage()
                         : status.reasonPhrase().toLowerCase(Locale.ROOT) + " (limits: request line "
                         + MAX_LINE + " bytes, headers " + MAX_HEADERS + " bytes, body " + MAX_BODY + " bytes)";
-                respond(c, request, false, jsonResponse(status, Map.of("error", error)));
+                respond(c, request.protocolVersion(), false, jsonResponse(status, Map.of("error", error)));
                 return;
             }
-            respond(c, request, HttpUtil.isKeepAlive(request), answer(request));
+            HttpVersion version = request.protocolVersion();
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (!isScrape(request)) {
+                respond(c, version, keepAlive, answer(request));
+                return;
+            }
+            scraping = true;
+            c.channel().config().setAutoRead(false); // nothing more is read from this client until the scrape is out
+            Thread.ofVirtual().name("http-metrics").start(() -> {
+                FullHttpResponse r = scrape();
+                if (c.executor().isShuttingDown()) {
+                    r.release(); // the server stopped while it rendered: nobody to answer
+                    return;
+                }
+                c.executor().execute(() -> {
+                    respond(c, version, keepAlive, r);
+                    scraping = false;
+                    c.channel().config().setAutoRead(true);
+                    while (!scraping && !behindScrape.isEmpty()) {
+                        FullHttpRequest next = behindScrape.poll();
+                        try {
+                            handle(c, next);
+                        } finally {
+                            next.release();
+                        }
+                    }
+                });
+            });
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext c) throws Exception {
+            behindScrape.forEach(FullHttpRequest::release);
+            behindScrape.clear();
+            super.channelInactive(c);
         }
 
         @Override
@@ -160,6 +216,21 @@ public final class HttpHealthServer implements Component {
         }
     }
 
+    private static boolean isScrape(FullHttpRequest request) {
+        return new QueryStringDecoder(request.uri()).path().equals("/metrics")
+                && (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD));
+    }
+
+    private FullHttpResponse scrape() {
+        try {
+            return response(HttpResponseStatus.OK, PROMETHEUS_TEXT, ctx.meters().scrape().getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            log.warn("metrics scrape failed", e);
+            return jsonResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR, Map.of("error", "internal error; see the daemon log"));
+        }
+    }
+
+    /** Every answer but a scrape's, made on the event loop from in-memory snapshots. */
     private FullHttpResponse answer(FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri()).path();
         HttpMethod method = request.method();
@@ -184,9 +255,7 @@ public final class HttpHealthServer implements Component {
                             : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
                 }
                 case "/ready" -> ready();
-                case "/live" -> jsonResponse(HttpResponseStatus.OK, Map.of("alive", true));
-                default -> response(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-                        ctx.meters().scrape().getBytes(StandardCharsets.UTF_8));
+                default -> jsonResponse(HttpResponseStatus.OK, Map.of("alive", true)); // /live
             };
         } catch (RuntimeException e) {
             log.warn("health request {} failed", path, e);
@@ -247,10 +316,10 @@ public final class HttpHealthServer implements Component {
      * Writes the answer and closes unless kept. For HEAD the codec, which saw the request's method, writes the
      * headers only (Content-Length stays: what a GET would get).
      */
-    private static void respond(ChannelHandlerContext c, FullHttpRequest request, boolean keepAlive, FullHttpResponse r) {
+    private static void respond(ChannelHandlerContext c, HttpVersion version, boolean keepAlive, FullHttpResponse r) {
         if (!keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+        } else if (version.equals(HttpVersion.HTTP_1_0)) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         var written = c.writeAndFlush(r);

@@ -210,6 +210,53 @@ class HttpHealthServerTest {
     }
 
     @Test
+    void aSlowScrapeHoldsUpNoProbeAndPipelinedAnswersKeepTheirOrder(PgServer pg) throws Exception {
+        Daemon daemon = startWithoutGrpc(pg, database(pg, "http_scrape", true));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            int port = daemon.http().port();
+            // a meter that does not answer until the test says so: the scrape is in progress for as long as needed
+            io.micrometer.core.instrument.Gauge.builder("test_slow_gauge", () -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 42;
+            }).register(daemon.context().meters());
+            try (Socket scraper = connect(port)) {
+                // a scrape, and two requests pipelined behind it on the same connection
+                scraper.getOutputStream().write(("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /live HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                scraper.getOutputStream().flush();
+                // probes on other connections are answered while that scrape cannot finish
+                for (String path : List.of("/health", "/live", "/ready")) {
+                    HttpResponse<String> probe = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(probe.statusCode()).as(path).isIn(200, 503);
+                }
+                assertThat(release.getCount()).as("the scrape is still waiting").isOne();
+                assertThat(scraper.getInputStream().available()).as("nothing answered on the scraper's connection yet").isZero();
+                release.countDown();
+                String all = new String(scraper.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                int metrics = all.indexOf("test_slow_gauge 42.0");
+                int live = all.indexOf("{\"alive\":true}");
+                int notFound = all.indexOf("HTTP/1.1 404 Not Found");
+                assertThat(metrics).as("the scrape's answer").isPositive();
+                assertThat(live).as("the pipelined /live, after the scrape").isGreaterThan(metrics);
+                assertThat(notFound).as("the pipelined 404, last").isGreaterThan(live);
+            }
+            // the next scrape on a new connection is answered as usual
+            HttpResponse<String> r = call("GET", port, "/metrics");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("test_slow_gauge 42.0");
+        } finally {
+            release.countDown();
+            assertThat(daemon.stop()).isTrue();
+        }
+    }
+
+    @Test
     void missingExtensionMakesHealth503WithTheReason(PgServer pg) throws Exception {
         String db = database(pg, "http_noext", false);
         Daemon daemon = new Daemon(TestConfigs.config(dir, pg, db), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), List.of(), List.of());
