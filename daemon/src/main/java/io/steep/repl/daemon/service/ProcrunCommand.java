@@ -46,7 +46,8 @@ public record ProcrunCommand(String prunsrv, String jvmDll, List<String> classpa
         argv.add("--Jvm=" + jvmDll);
         argv.add("--Classpath=" + String.join(";", classpath));
         // -Xrs: the JVM must not react to console events (a user logging off); the service control manager stops it.
-        argv.add("--JvmOptions=-Xrs;-XX:+UseSerialGC;-Dsteep.repl.home=" + appHome);
+        // The rest are the small-daemon settings every launcher uses (JvmOptionsInStepTest keeps them equal).
+        argv.add("--JvmOptions=-Xrs;-XX:+UseSerialGC;-XX:TieredStopAtLevel=1;-Xss512k;-Dsteep.repl.home=" + appHome);
         argv.add("--JvmOptions9=--enable-native-access=ALL-UNNAMED;--sun-misc-unsafe-memory-access=allow");
         argv.add("--JvmMs=16");
         argv.add("--JvmMx=256");
