@@ -43,6 +43,8 @@ public final class AuditSpool implements AutoCloseable {
     private long committed;
     private long size;
     private int pendingCount;
+    /** Lines in {@link #REJECTED}: counted at open, bumped by {@link #reject}, reset once an operator removes it. */
+    private volatile long rejectedCount;
 
     /**
      * A pending line and the file position just after it (the offset to commit once it is dealt with): its event,
@@ -71,6 +73,31 @@ public final class AuditSpool implements AutoCloseable {
         }
         cutTornTail();
         pendingCount = countLines(committed, size);
+        Path rejected = dir.resolve(REJECTED);
+        if (Files.isRegularFile(rejected)) {
+            try (FileChannel f = FileChannel.open(rejected, StandardOpenOption.READ)) {
+                rejectedCount = countLines(f, 0, f.size());
+            }
+        }
+    }
+
+    /** Lines kept in {@link #REJECTED} for an operator to look at. */
+    public long rejectedCount() {
+        return rejectedCount;
+    }
+
+    /** Notices that an operator has moved {@link #REJECTED} away or emptied it (a stat, off any request path). */
+    public void refreshRejected() {
+        if (rejectedCount > 0) {
+            try {
+                if (!Files.exists(dir.resolve(REJECTED)) || Files.size(dir.resolve(REJECTED)) == 0) {
+                    rejectedCount = 0;
+                }
+            } catch (IOException e) {
+                // vanished between the two looks: gone
+                rejectedCount = 0;
+            }
+        }
     }
 
     public Path directory() {
@@ -149,10 +176,15 @@ public final class AuditSpool implements AutoCloseable {
             f.force(true);
         }
         fsyncDirectory();
+        rejectedCount++;
     }
 
     /** Events between {@code from} and {@code to}, counted by their line ends, without parsing them. */
     private int countLines(long from, long to) throws IOException {
+        return countLines(log, from, to);
+    }
+
+    private static int countLines(FileChannel log, long from, long to) throws IOException {
         int count = 0;
         ByteBuffer buf = ByteBuffer.allocate(CHUNK);
         for (long pos = from; pos < to; ) {

@@ -158,6 +158,13 @@ public final class AuditWriter implements Component {
     public ComponentHealth health() {
         String problem = spoolProblem;
         if (problem == null) {
+            long rejected = spool == null ? 0 : spool.rejectedCount();
+            if (rejected > 0) {
+                // degraded, not down: everything else is delivered; someone should look at what was not
+                return new ComponentHealth(true, "events_rejected", null, 0, null, rejected + " audit event(s) could not "
+                        + "be written to PostgreSQL and are kept in " + spoolDir.resolve(AuditSpool.REJECTED)
+                        + "; the daemon log says why; move the file away once dealt with");
+            }
             return ComponentHealth.up(depth() == 0 ? "ok" : "spooling");
         }
         boolean losing = !database.status().ready();
@@ -196,6 +203,7 @@ public final class AuditWriter implements Component {
 
     private void deliveryLoop() {
         while (running) {
+            spool.refreshRejected();
             if (database.status().ready() && depth() > 0) {
                 try {
                     deliverPending();

@@ -243,6 +243,24 @@ class AuditWriterTest {
             byte[] line = kept.stream().filter(l -> l.contains(refused.eventId().toString())).findFirst().orElseThrow()
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8);
             assertThat(AuditJson.event(line)).isEqualTo(refused);
+            // health says so (degraded: healthy, with the reason), also after a restart, until the file is moved away
+            assertThat(w.health()).satisfies(h -> {
+                assertThat(h.healthy()).isTrue();
+                assertThat(h.status()).isEqualTo("events_rejected");
+                assertThat(h.error()).startsWith("2 audit event(s)").contains(spoolDir.resolve(AuditSpool.REJECTED).toString());
+            });
+            try (AuditSpool reopened = new AuditSpool(dir.resolve("copy"))) {
+                Files.copy(spoolDir.resolve(AuditSpool.REJECTED), dir.resolve("copy").resolve(AuditSpool.REJECTED));
+            }
+            try (AuditSpool reopened = new AuditSpool(dir.resolve("copy"))) {
+                assertThat(reopened.rejectedCount()).isEqualTo(2);
+            }
+            Files.move(spoolDir.resolve(AuditSpool.REJECTED), dir.resolve("looked-at.jsonl"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!w.health().status().equals("ok") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(w.health()).isEqualTo(io.steep.repl.daemon.health.ComponentHealth.up("ok"));
         } finally {
             w.stop();
             d.stop();
