@@ -12,6 +12,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.steep.repl.daemon.certs.TlsMaterial;
 import io.steep.repl.proto.v1.CoordinatorGrpc;
+import io.steep.repl.daemon.health.PortOwner;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -72,10 +73,13 @@ public final class CoordinatorServer implements AutoCloseable {
         try {
             s.start();
         } catch (IOException e) {
-            String why = e instanceof BindException || e.getCause() instanceof BindException
-                    ? "the address is in use or not available" : e.getMessage();
+            // grpc-netty: "Failed to bind to address …", caused by a BindException or (epoll) Netty's own IOException
+            if (e instanceof BindException || e.getCause() instanceof BindException
+                    || String.valueOf(e.getMessage()).startsWith("Failed to bind")) {
+                throw new IOException(PortOwner.bindFailure("gRPC", "grpc", settings.bindHost(), settings.port(), e, "0.0.0.0"), e);
+            }
             throw new IOException("cannot listen for gRPC on " + settings.bindHost() + ":" + settings.port() + ": "
-                    + why + " (change grpc.port or grpc.bind, or stop whatever holds the port)", e);
+                    + e.getMessage(), e);
         }
         server = s;
         LOG.info("gRPC: listening on {}:{} ({})", settings.bindHost(), port(),

@@ -47,7 +47,6 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -123,15 +122,7 @@ public final class HttpHealthServer implements Component {
         } catch (Exception e) { // bind() rethrows the socket's checked exceptions undeclared
             stop();
             if (e instanceof BindException) {
-                Optional<String> owner = PortOwner.describe(http.port());
-                if (owner.isPresent() || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("in use")) {
-                    throw new StartupException("HTTP port " + http.bind() + ":" + http.port() + " is already in use"
-                            + owner.map(o -> " by " + o).orElse("") + " (" + e.getMessage()
-                            + "); set repl.http.port to a free port or stop that process", e);
-                }
-                // e.g. "Cannot assign requested address": the bind address is not one of this machine's
-                throw new StartupException("cannot listen for HTTP on " + http.bind() + ":" + http.port() + " ("
-                        + e.getMessage() + "); set repl.http.bind to an address of this machine (default 127.0.0.1)", e);
+                throw new StartupException(PortOwner.bindFailure("HTTP", "http", http.bind(), http.port(), e, "127.0.0.1"), e);
             }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

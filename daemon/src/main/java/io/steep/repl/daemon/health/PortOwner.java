@@ -18,6 +18,33 @@ public final class PortOwner {
     private PortOwner() {
     }
 
+    /**
+     * What to tell the user when {@code host:port} cannot be bound: taken (by whom, when that can be found) and the
+     * port setting to change, or not an address of this machine and the bind setting to change.
+     *
+     * @param what    "HTTP", "gRPC"
+     * @param section the config section, e.g. {@code http} for {@code repl.http.port} and {@code repl.http.bind}
+     * @param e       the bind failure (a {@link java.net.BindException}, or what wraps one)
+     * @param defaultBind the bind setting's default, named in the advice
+     */
+    public static String bindFailure(String what, String section, String host, int port, Throwable e, String defaultBind) {
+        // gRPC wraps the failure ("Failed to bind to address …"); the innermost cause says why (a BindException,
+        // or with the epoll transport Netty's "bind(..) failed: Address already in use")
+        Throwable why = e;
+        while (why.getCause() != null && why.getCause() != why) {
+            why = why.getCause();
+        }
+        String reason = String.valueOf(why.getMessage());
+        Optional<String> owner = describe(port);
+        if (owner.isPresent() || reason.toLowerCase(Locale.ROOT).contains("in use")) {
+            return what + " port " + host + ":" + port + " is already in use" + owner.map(o -> " by " + o).orElse("")
+                    + " (" + reason + "); set repl." + section + ".port to a free port or stop that process";
+        }
+        // e.g. "Cannot assign requested address": the bind address is not one of this machine's
+        return "cannot listen for " + what + " on " + host + ":" + port + " (" + reason + "); set repl." + section
+                + ".bind to an address of this machine (default " + defaultBind + ")";
+    }
+
     public static Optional<String> describe(int port) {
         try {
             Optional<String> inode = listeningInode(port);
