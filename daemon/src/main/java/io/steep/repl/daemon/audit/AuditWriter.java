@@ -30,6 +30,8 @@ public final class AuditWriter implements Component {
     private static final Logger log = LoggerFactory.getLogger(AuditWriter.class);
     /** Events per transaction: one statement and one spool offset write each. */
     private static final int BATCH = 500;
+    /** Refused events logged one by one per batch; the rest are counted in one line. */
+    private static final int LOGGED_REFUSALS = 3;
     /**
      * A whole batch in one round trip, in spool order (ids follow it), skipping events already in the table: the
      * only way one can be there is a crash after the commit and before the spool offset moved past it.
@@ -248,11 +250,19 @@ public final class AuditWriter implements Component {
                             + "are delivered", spool.directory(), firstLine(p.problem()), spool.directory().resolve(AuditSpool.REJECTED));
                 }
             }
-            for (Refused r : refused) {
+            for (int i = 0; i < refused.size(); i++) {
+                Refused r = refused.get(i);
                 spool.reject(AuditJson.line(r.event()));
-                log.error("audit event {} ({}) was refused by PostgreSQL ({}); it is kept in {} and the events after it "
-                        + "are delivered", r.event().eventId(), r.event().action(), r.reason(),
-                        spool.directory().resolve(AuditSpool.REJECTED));
+                // a table change that refuses every event must not write one ERROR per event
+                if (i < LOGGED_REFUSALS) {
+                    log.error("audit event {} ({}) was refused by PostgreSQL ({}); it is kept in {} and the events after "
+                            + "it are delivered", r.event().eventId(), r.event().action(), r.reason(),
+                            spool.directory().resolve(AuditSpool.REJECTED));
+                }
+            }
+            if (refused.size() > LOGGED_REFUSALS) {
+                log.error("{} more audit events of this batch were refused by PostgreSQL and are kept in {}",
+                        refused.size() - LOGGED_REFUSALS, spool.directory().resolve(AuditSpool.REJECTED));
             }
             // The rows are committed; a crash before this line only means the id check skips them next time.
             spool.commit(pending.getLast().end(), pending.size());

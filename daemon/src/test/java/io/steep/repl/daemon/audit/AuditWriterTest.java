@@ -267,6 +267,44 @@ class AuditWriterTest {
         }
     }
 
+    @Test
+    void aTableThatRefusesEveryEventKeepsThemAllAndLogsABoundedNumberOfLines(PgServer pg) throws Exception {
+        String db = database(pg, "audit_refuse_all");
+        DaemonConfig config = TestConfigs.config(dir, pg, db);
+        Path spoolDir = config.audit().spoolDir();
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE steep_repl.audit_log ADD CONSTRAINT no_bulk CHECK (target_id NOT LIKE 'bulk-%')");
+        }
+        try (AuditSpool spool = new AuditSpool(spoolDir)) { // one batch: all in the spool before delivery starts
+            for (int i = 0; i < 7; i++) {
+                spool.append(AuditEvent.success("test.bulk", config.actor(), "test", "bulk-" + i, Map.of()));
+            }
+            spool.append(AuditEvent.success("test.bulk", config.actor(), "test", "fine", Map.of()));
+        }
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AuditWriter.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured = new ch.qos.logback.core.read.ListAppender<>();
+        captured.start();
+        logger.addAppender(captured);
+        Database d = new Database(config, null, FAST);
+        AuditWriter w = new AuditWriter(spoolDir, d, null);
+        d.start();
+        w.start();
+        try {
+            awaitEmpty(w);
+            assertThat(count(pg, db, "test.bulk")).isOne();
+            assertThat(Files.readAllLines(spoolDir.resolve(AuditSpool.REJECTED))).hasSize(7);
+            java.util.List<String> errors = captured.list.stream()
+                    .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR).map(e -> e.getFormattedMessage()).toList();
+            assertThat(errors).hasSize(4);
+            assertThat(errors.subList(0, 3)).allSatisfy(m -> assertThat(m).contains("was refused by PostgreSQL").contains("no_bulk"));
+            assertThat(errors.get(3)).startsWith("4 more audit events of this batch were refused by PostgreSQL");
+        } finally {
+            logger.detachAppender(captured);
+            w.stop();
+            d.stop();
+        }
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
