@@ -163,9 +163,9 @@ public final class AuditWriter implements Component {
             long rejected = spool == null ? 0 : spool.rejectedCount();
             if (rejected > 0) {
                 // degraded, not down: everything else is delivered; someone should look at what was not
-                return new ComponentHealth(true, "events_rejected", null, 0, null, rejected + " audit event(s) could not "
-                        + "be written to PostgreSQL and are kept in " + spoolDir.resolve(AuditSpool.REJECTED)
-                        + "; the daemon log says why; move the file away once dealt with");
+                return new ComponentHealth(true, "events_rejected", null, 0, null, rejected + " audit event(s) kept out "
+                        + "of PostgreSQL in " + spoolDir.resolve(AuditSpool.REJECTED) + " (the daemon log says why); "
+                        + "move the file away once dealt with");
             }
             return ComponentHealth.up(depth() == 0 ? "ok" : "spooling");
         }

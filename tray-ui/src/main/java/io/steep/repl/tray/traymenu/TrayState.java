@@ -68,6 +68,11 @@ public record TrayState(Level level, String tooltip, List<String> reasons) {
                 if (!c.getValue().path("healthy").asBoolean(true)) {
                     String msg = c.getValue().path("message").asText(c.getValue().path("status").asText("unhealthy"));
                     unhealthy.add(c.getKey() + ": " + msg);
+                } else if (!c.getValue().path("message").asText("").isEmpty() && !c.getKey().equals("certificate")) {
+                    // healthy with a message is how the daemon says "degraded" (audit events kept aside, the spool
+                    // unwritable…): name it, or the tray is amber without a reason. Certificates are named below,
+                    // from certs.status, once each.
+                    warnings.add(c.getKey() + ": " + c.getValue().path("message").asText());
                 }
             });
         }

@@ -31,6 +31,19 @@ class TrayStateTest {
     }
 
     @Test
+    void aDegradedComponentIsNamedWithItsMessageButCertificatesOnlyOnce() {
+        ObjectNode health = FakeDaemon.health("degraded");
+        String why = "2 audit event(s) kept out of PostgreSQL in /var/lib/steep-repl/spool/audit.rejected.jsonl (the daemon log says why)";
+        ((ObjectNode) health.path("components")).putObject("audit").put("healthy", true).put("status", "events_rejected").put("message", why);
+        ((ObjectNode) health.path("components")).putObject("certificate").put("healthy", true).put("status", "expiring_soon")
+                .put("message", "the node certificate expires in 29 days");
+        TrayState s = TrayState.of(FakeDaemon.status("18.1", true), health, null, NODES);
+        assertThat(s.level()).isEqualTo(TrayState.Level.DEGRADED);
+        assertThat(s.reasons()).containsExactly("audit: " + why);
+        assertThat(s.tooltip()).contains("• audit: " + why);
+    }
+
+    @Test
     void unhealthyOrPostgresDownIsRed() {
         TrayState s = TrayState.of(FakeDaemon.status("18.1", false), FakeDaemon.health("unhealthy"), null, NODES);
         assertThat(s.level()).isEqualTo(TrayState.Level.UNHEALTHY);
