@@ -35,8 +35,12 @@ public final class PortOwner {
             why = why.getCause();
         }
         String reason = String.valueOf(why.getMessage());
-        Optional<String> owner = describe(port);
-        if (owner.isPresent() || reason.toLowerCase(Locale.ROOT).contains("in use")) {
+        String lower = reason.toLowerCase(Locale.ROOT);
+        // the OS's reason decides; a listener found on the port only counts when the reason does not say the
+        // address is not this machine's (someone may listen on that port on another address)
+        boolean notLocal = lower.contains("assign");
+        Optional<String> owner = notLocal ? Optional.empty() : describe(port);
+        if (lower.contains("in use") || owner.isPresent()) {
             return what + " port " + host + ":" + port + " is already in use" + owner.map(o -> " by " + o).orElse("")
                     + " (" + reason + "); set repl." + section + ".port to a free port or stop that process";
         }

@@ -33,12 +33,16 @@ class CoordinatorServerBindTest {
     }
 
     @Test
-    void anAddressNotOfThisMachineNamesTheBindSetting() {
-        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine
-        CoordinatorServer s = server("192.0.2.1", 0);
-        assertThatThrownBy(s::start).isInstanceOf(IOException.class)
-                .hasMessageStartingWith("cannot listen for gRPC on 192.0.2.1:0 (")
-                .hasMessageEndingWith("); set repl.grpc.bind to an address of this machine (default 0.0.0.0)")
-                .hasMessageNotContaining("already in use");
+    void anAddressNotOfThisMachineNamesTheBindSettingEvenIfThePortIsTakenElsewhere() throws IOException {
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine. Someone listening on the same port
+        // on loopback must not turn the message into "port in use".
+        try (ServerSocket loopback = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int port = loopback.getLocalPort();
+            CoordinatorServer s = server("192.0.2.1", port);
+            assertThatThrownBy(s::start).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("cannot listen for gRPC on 192.0.2.1:" + port + " (")
+                    .hasMessageEndingWith("); set repl.grpc.bind to an address of this machine (default 0.0.0.0)")
+                    .hasMessageNotContaining("already in use");
+        }
     }
 }
