@@ -97,11 +97,7 @@ public final class DaemonEvents implements AutoCloseable {
     private void tailAudit() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             if (lastAuditId < 0) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM steep_repl.audit_log");
-                     ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    lastAuditId = rs.getLong(1);
-                }
+                anchor(c);
                 return;
             }
             try (PreparedStatement ps = c.prepareStatement("""
@@ -120,6 +116,44 @@ public final class DaemonEvents implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Starts the tail at the end of the audit log, and sends every registered node as {@code node.changed}
+     * "updated" from the same snapshot. A subscriber loads its node list right after subscribing, but the tail
+     * anchors up to one interval later (or only once PostgreSQL is ready, when the subscriber came first, as the
+     * tray does when it starts with the daemon): a node registered in between would be in neither, and the tray
+     * would never show it. What the snapshot holds is sent; what comes after is tailed; duplicates only refresh a
+     * row the subscriber already has.
+     */
+    private void anchor(Connection c) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try {
+            long anchor;
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM steep_repl.audit_log");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                anchor = rs.getLong(1);
+            }
+            java.util.List<NodeInfo> nodes = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + NodeRows.COLUMNS + " FROM steep_repl.nodes ORDER BY priority DESC, node_id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    nodes.add(NodeRows.read(rs));
+                }
+            }
+            c.commit();
+            lastAuditId = anchor;
+            nodes.forEach(n -> events.publish(IpcEvent.NODE_CHANGED, java.util.Map.of("change", "updated", "node", n)));
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            c.setAutoCommit(autoCommit);
         }
     }
 
