@@ -71,6 +71,17 @@ class DashboardUiTest extends UiTestBase {
                 .set("node", FakeDaemon.node("node-b", "Replica (Frankfurt)", "10.0.2.11", 50, false, Instant.now(), "unreachable")));
         waitText(robot, "#trayStateLabel", "degraded");
         waitText(robot, "#health", "1 peer unreachable");
+        // a long reason (a file path and what to do) is shown whole, not cut with "…"
+        com.fasterxml.jackson.databind.node.ObjectNode degraded = FakeDaemon.health("degraded");
+        String why = "3 audit event(s) kept out of PostgreSQL in /var/lib/steep-repl/spool/audit.rejected.jsonl "
+                + "(the daemon log says why); move the file away once dealt with";
+        ((com.fasterxml.jackson.databind.node.ObjectNode) degraded.path("components")).putObject("audit")
+                .put("healthy", true).put("status", "events_rejected").put("message", why);
+        daemon.push("health.changed", degraded);
+        waitText(robot, "#health", "move the file away once dealt with");
+        javafx.scene.control.Label health = robot.lookup("#health").queryAs(javafx.scene.control.Label.class);
+        waitFx("laid out whole", () -> !health.isTextTruncated());
+        assertThat(fx(() -> health.getTooltip().getText())).contains(why);
         daemon.push("audit.appended", FakeDaemon.json().put("id", 121));
         waitFx("audit reloaded", () -> daemon.count("audit.query") == queries + 1);
         daemon.push("status.changed", FakeDaemon.status("18.2", true));

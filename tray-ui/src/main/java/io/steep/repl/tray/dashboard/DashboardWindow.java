@@ -22,6 +22,7 @@ import javafx.scene.control.TabPane;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.ToolBar;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.BorderPane;
@@ -161,6 +162,8 @@ public final class DashboardWindow {
                 node = value("node"), service = value("service"), health = value("health");
         health.setWrapText(true);
         health.setMaxWidth(360);
+        // as tall as its text: a reason names a file path and what to do, and a row height would cut it with "…"
+        health.setMinHeight(Region.USE_PREF_SIZE);
         row(g, 0, 0, "Daemon", version);
         row(g, 0, 1, "Uptime", uptime);
         row(g, 0, 2, "Node", node);
@@ -202,6 +205,7 @@ public final class DashboardWindow {
             // while unreachable the banner says why; the grid only names the state
             health.setText(t.reasons().isEmpty() || t.level() == TrayState.Level.UNREACHABLE ? t.level().label()
                     : t.level().label() + ": " + String.join("; ", t.reasons()));
+            health.setTooltip(health.getText().length() > 60 ? new Tooltip(health.getText()) : null);
             health.getStyleClass().removeAll("ok", "warn", "bad");
             health.getStyleClass().add(t.level() == TrayState.Level.HEALTHY ? "ok" : t.level() == TrayState.Level.DEGRADED ? "warn" : "bad");
         });
