@@ -90,12 +90,11 @@ public final class AuditSpool implements AutoCloseable {
     public void refreshRejected() {
         if (rejectedCount > 0) {
             try {
-                if (!Files.exists(dir.resolve(REJECTED)) || Files.size(dir.resolve(REJECTED)) == 0) {
+                if (Files.size(dir.resolve(REJECTED)) == 0) {
                     rejectedCount = 0;
                 }
             } catch (IOException e) {
-                // vanished between the two looks: gone
-                rejectedCount = 0;
+                rejectedCount = 0; // moved away (NoSuchFileException), or no longer ours to read
             }
         }
     }
@@ -157,9 +156,9 @@ public final class AuditSpool implements AutoCloseable {
     }
 
     /**
-     * Keeps a line (with or without its newline) the database will not get (unreadable, or refused by PostgreSQL) in {@link #REJECTED}, appended
-     * and fsynced, so the spool can move past it without losing it. A crash between this and the {@link #commit}
-     * after it only means the line is kept twice.
+     * Keeps a line (with or without its newline) the database will not get (unreadable, or refused by PostgreSQL)
+     * in {@link #REJECTED}, appended and fsynced, so the spool can move past it without losing it. A crash between
+     * this and the {@link #commit} after it only means the line is kept twice.
      */
     public synchronized void reject(byte[] line) throws IOException {
         try (FileChannel f = FileChannel.open(dir.resolve(REJECTED), StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -239,6 +239,7 @@ public final class AuditWriter implements Component {
      * data — goes to the spool's rejected file instead of holding up every event behind it.
      */
     private void deliverPending() throws SQLException, IOException {
+        Path rejectedFile = spoolDir.resolve(AuditSpool.REJECTED);
         List<AuditSpool.Pending> pending;
         while (!(pending = spool.readPending(BATCH)).isEmpty()) {
             List<AuditEvent> events = pending.stream().filter(AuditSpool.Pending::readable).map(AuditSpool.Pending::event).toList();
@@ -247,7 +248,7 @@ public final class AuditWriter implements Component {
                 if (!p.readable()) {
                     spool.reject(p.line());
                     log.error("audit spool {}: a line that cannot be read ({}) was moved to {}; the events after it "
-                            + "are delivered", spool.directory(), firstLine(p.problem()), spool.directory().resolve(AuditSpool.REJECTED));
+                            + "are delivered", spoolDir, firstLine(p.problem()), rejectedFile);
                 }
             }
             for (int i = 0; i < refused.size(); i++) {
@@ -256,13 +257,12 @@ public final class AuditWriter implements Component {
                 // a table change that refuses every event must not write one ERROR per event
                 if (i < LOGGED_REFUSALS) {
                     log.error("audit event {} ({}) was refused by PostgreSQL ({}); it is kept in {} and the events after "
-                            + "it are delivered", r.event().eventId(), r.event().action(), r.reason(),
-                            spool.directory().resolve(AuditSpool.REJECTED));
+                            + "it are delivered", r.event().eventId(), r.event().action(), r.reason(), rejectedFile);
                 }
             }
             if (refused.size() > LOGGED_REFUSALS) {
                 log.error("{} more audit events of this batch were refused by PostgreSQL and are kept in {}",
-                        refused.size() - LOGGED_REFUSALS, spool.directory().resolve(AuditSpool.REJECTED));
+                        refused.size() - LOGGED_REFUSALS, rejectedFile);
             }
             // The rows are committed; a crash before this line only means the id check skips them next time.
             spool.commit(pending.getLast().end(), pending.size());

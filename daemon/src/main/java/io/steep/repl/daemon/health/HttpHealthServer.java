@@ -164,8 +164,10 @@ public final class HttpHealthServer implements Component {
             }
             HttpVersion version = request.protocolVersion();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            if (!isScrape(request)) {
-                respond(c, version, keepAlive, answer(request));
+            String path = new QueryStringDecoder(request.uri()).path();
+            HttpMethod method = request.method();
+            if (!(path.equals("/metrics") && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)))) {
+                respond(c, version, keepAlive, answer(path, method));
                 return;
             }
             scraping = true;
@@ -207,11 +209,6 @@ public final class HttpHealthServer implements Component {
         }
     }
 
-    private static boolean isScrape(FullHttpRequest request) {
-        return new QueryStringDecoder(request.uri()).path().equals("/metrics")
-                && (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD));
-    }
-
     private FullHttpResponse scrape() {
         try {
             return response(HttpResponseStatus.OK, PROMETHEUS_TEXT, ctx.meters().scrape().getBytes(StandardCharsets.UTF_8));
@@ -222,9 +219,7 @@ public final class HttpHealthServer implements Component {
     }
 
     /** Every answer but a scrape's, made on the event loop from in-memory snapshots. */
-    private FullHttpResponse answer(FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).path();
-        HttpMethod method = request.method();
+    private FullHttpResponse answer(String path, HttpMethod method) {
         boolean known = switch (path) {
             case "/health", "/ready", "/live", "/metrics" -> true;
             default -> false;

@@ -18,6 +18,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -128,9 +131,10 @@ public final class DaemonEvents implements AutoCloseable {
      * row the subscriber already has.
      */
     private void anchor(Connection c) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
+        // one snapshot for the log's end and the nodes (the pool resets the connection's settings on return)
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        c.setReadOnly(true);
         try {
             long anchor;
             try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM steep_repl.audit_log");
@@ -138,8 +142,8 @@ public final class DaemonEvents implements AutoCloseable {
                 rs.next();
                 anchor = rs.getLong(1);
             }
-            java.util.List<NodeInfo> nodes = new java.util.ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + NodeRows.COLUMNS + " FROM steep_repl.nodes ORDER BY priority DESC, node_id");
+            List<NodeInfo> nodes = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + NodeRows.COLUMNS + " FROM steep_repl.nodes" + NodeRows.ORDER);
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     nodes.add(NodeRows.read(rs));
@@ -147,13 +151,11 @@ public final class DaemonEvents implements AutoCloseable {
             }
             c.commit();
             lastAuditId = anchor;
-            nodes.forEach(n -> events.publish(IpcEvent.NODE_CHANGED, java.util.Map.of("change", "updated", "node", n)));
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
+            nodes.forEach(n -> events.publish(IpcEvent.NODE_CHANGED, Map.of("change", "updated", "node", n)));
         } finally {
-            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            c.setAutoCommit(autoCommit);
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
         }
     }
 
@@ -175,7 +177,7 @@ public final class DaemonEvents implements AutoCloseable {
             NodeInfo node = new NodeInfo(row.path("node_id").asText(), row.path("node_name").asText(),
                     row.path("host").asText(), row.path("port").asInt(), row.path("priority").asInt(),
                     row.path("is_coordinator").asBoolean(), lastSeen(row.get("last_seen")), row.path("status").asText());
-            events.publish(IpcEvent.NODE_CHANGED, java.util.Map.of("change", change, "node", node));
+            events.publish(IpcEvent.NODE_CHANGED, Map.of("change", change, "node", node));
         } catch (java.io.IOException | RuntimeException e) {
             LOG.debug("node.changed: unreadable audit row: {}", e.getMessage());
         }

@@ -10,6 +10,8 @@ import java.time.OffsetDateTime;
 final class NodeRows {
 
     static final String COLUMNS = "node_id, node_name, host, port, priority, is_coordinator, last_seen, status";
+    /** The order nodes are listed in everywhere: highest priority first. */
+    static final String ORDER = " ORDER BY priority DESC, node_id";
 
     private NodeRows() {
     }

@@ -43,7 +43,7 @@ public record NodesListMethod(DataSource dataSource) implements IpcMethod {
             try {
                 List<NodeInfo> nodes = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("SELECT " + NodeRows.COLUMNS + " FROM steep_repl.nodes"
-                        + " WHERE cardinality(?::text[]) = 0 OR status = ANY (?::text[]) ORDER BY priority DESC, node_id")) {
+                        + " WHERE cardinality(?::text[]) = 0 OR status = ANY (?::text[])" + NodeRows.ORDER)) {
                     ps.setArray(1, c.createArrayOf("text", statuses));
                     ps.setArray(2, c.createArrayOf("text", statuses));
                     try (ResultSet rs = ps.executeQuery()) {
