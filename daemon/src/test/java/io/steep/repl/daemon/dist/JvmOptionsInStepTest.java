@@ -55,6 +55,23 @@ class JvmOptionsInStepTest {
         assertThat(procrunOptions()).as("the Windows service").isEqualTo(sh);
     }
 
+    /**
+     * Linux adds transparent huge pages (an option only Linux JVMs know, so neither the bat file, procrun nor the
+     * training has it; the AOT cache does not depend on it): the plain launcher and the Linux app image add the
+     * same ones, and never without the setting that keeps a THP-less host quiet.
+     */
+    @Test
+    void theLinuxLaunchersAddTheSameHugePageOptions() throws IOException {
+        Set<String> sh = options(group(read("src/main/dist/bin/steep-repl"),
+                "^if \\[ -e /sys/kernel/mm/transparent_hugepage/enabled \\]; then DEFAULT_OPTS=\"\\$DEFAULT_OPTS ([^\"]+)\"",
+                "bin/steep-repl's Linux line"));
+        Set<String> appImage = options(group(read("../installers/build-app-image.sh"),
+                "^\\[ \\$os = linux \\] && daemon_opts=\"\\$daemon_opts ([^\"]+)\"", "build-app-image.sh's Linux line"));
+
+        assertThat(sh).containsExactlyInAnyOrder("-XX:+UseTransparentHugePages", "-Xlog:pagesize=error");
+        assertThat(appImage).as("the Linux app image").isEqualTo(sh);
+    }
+
     /** The JVM options procrun passes, spelled as on a java command line (its own -Xrs and the home property aside). */
     private static Set<String> procrunOptions() {
         List<String> argv = new ProcrunCommand("C:\\app\\prunsrv.exe", "C:\\app\\runtime\\bin\\server\\jvm.dll",
