@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.Instant;
 
-/** {@code status.get} result, upstream's {@code StatusResult} field for field. */
+/**
+ * {@code status.get} result, upstream's {@code StatusResult} field for field. The daemon writes it by hand
+ * ({@code io.steep.repl.ipc.AnswerTrees}, held to these annotations by its test): a new field goes in both.
+ */
 public record StatusResult(
         String state,
         int pid,
@@ -21,12 +24,11 @@ public record StatusResult(
     public record PostgresqlInfo(boolean connected, String version, String host, Integer port) {
     }
 
-    /** Upstream's {@code GRPCInfo}. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     /**
      * Upstream's {@code GRPCInfo}, plus this node's certificate expiry ({@code cert_not_after},
      * {@code cert_days_left}; absent without TLS) — additions only, so upstream clients ignore them.
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record GrpcInfo(boolean listening, Integer port, @JsonProperty("tls_enabled") boolean tlsEnabled,
                            @JsonProperty("cert_not_after") Instant certNotAfter,
                            @JsonProperty("cert_days_left") Long certDaysLeft) {
