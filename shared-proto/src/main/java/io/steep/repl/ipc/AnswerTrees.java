@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.steep.repl.ipc.message.StatusResult;
 
 import java.time.Instant;
+import java.util.function.BiConsumer;
 
 /**
  * The answer envelope and the {@code status.get} result, built field by field through Jackson's tree model
@@ -14,7 +15,8 @@ import java.time.Instant;
  * <p>Why: the first {@code status.get} is what every client of a starting daemon asks first (the tray, {@code
  * steep-repl status}, a readiness probe), and in a fresh JVM Jackson built its record serialisers for it — reflection
  * over five annotated records — while both cores were busy starting the daemon: ~40 ms of CPU, and the answer came
- * ~100 ms after the connection was accepted. Built by hand, the first answer left 48 ms sooner (docs/benchmarks.md).
+ * ~100 ms after the connection was accepted. Built by hand, the first answer left 31–48 ms sooner
+ * (docs/benchmarks.md).
  * The records keep their annotations, which the tray reads them with; {@code AnswerTreesTest} holds the output
  * byte for byte to what Jackson writes from them, so the two cannot drift apart.
  */
@@ -48,23 +50,15 @@ final class AnswerTrees {
         n.put("uptime_seconds", s.uptimeSeconds());
         n.put("start_time", iso(s.startTime()));
         n.put("version", s.version());
-        StatusResult.PostgresqlInfo pg = s.postgresql();
-        if (pg == null) {
-            n.putNull("postgresql");
-        } else {
-            ObjectNode p = n.putObject("postgresql");
+        nested(n, "postgresql", s.postgresql(), (p, pg) -> {
             p.put("connected", pg.connected());
             putIfSet(p, "version", pg.version());
             putIfSet(p, "host", pg.host());
             if (pg.port() != null) {
                 p.put("port", pg.port());
             }
-        }
-        StatusResult.GrpcInfo grpc = s.grpc();
-        if (grpc == null) {
-            n.putNull("grpc");
-        } else {
-            ObjectNode g = n.putObject("grpc");
+        });
+        nested(n, "grpc", s.grpc(), (g, grpc) -> {
             g.put("listening", grpc.listening());
             if (grpc.port() != null) {
                 g.put("port", grpc.port());
@@ -74,18 +68,23 @@ final class AnswerTrees {
             if (grpc.certDaysLeft() != null) {
                 g.put("cert_days_left", grpc.certDaysLeft());
             }
-        }
-        StatusResult.LocalNodeInfo node = s.node();
-        if (node == null) {
-            n.putNull("node");
-        } else {
-            ObjectNode l = n.putObject("node");
+        });
+        nested(n, "node", s.node(), (l, node) -> {
             l.put("node_id", node.nodeId());
             l.put("node_name", node.nodeName());
             l.put("is_coordinator", node.isCoordinator());
             l.put("cluster_size", node.clusterSize());
-        }
+        });
         return n;
+    }
+
+    /** A nested record: {@code null} when absent (the parent record writes nulls), its fields otherwise. */
+    private static <T> void nested(ObjectNode parent, String field, T value, BiConsumer<ObjectNode, T> fields) {
+        if (value == null) {
+            parent.putNull(field);
+        } else {
+            fields.accept(parent.putObject(field), value);
+        }
     }
 
     private static void putIfSet(ObjectNode n, String field, String value) {

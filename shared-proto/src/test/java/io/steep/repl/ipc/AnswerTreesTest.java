@@ -124,7 +124,8 @@ class AnswerTreesTest {
 
     @Test
     void otherResultsStillGoThroughJackson() throws Exception {
-        HealthResult h = new HealthResult("healthy", Map.of("ipc", new HealthResult.ComponentHealth(true, "listening", null, null)));
+        HealthResult h = new HealthResult("healthy",
+                Map.of("ipc", new HealthResult.ComponentHealth(true, "listening", null, null)));
         assertThat(IpcJson.tree(h)).isEqualTo(JACKSON.valueToTree(h));
         assertThat(AnswerTrees.treeOrNull(h)).isNull();
     }
