@@ -30,7 +30,7 @@ final class AnswerTrees {
     /** {@code {"id","result"}} or {@code {"id","error":{"code","message"}}}, as {@link IpcResponse} declares it. */
     static ObjectNode response(IpcResponse r) {
         ObjectNode n = NODES.objectNode();
-        n.put("id", r.id()); // always, null too
+        n.put("id", r.id()); // always, null too (an unreadable request's id)
         if (r.result() != null) {
             n.set("result", r.result());
         }
@@ -42,7 +42,7 @@ final class AnswerTrees {
         return n;
     }
 
-    /** As {@link StatusResult} declares it: top-level and {@code node} nulls written, the other two omitted. */
+    /** As {@link StatusResult} declares it: nulls written, except inside {@code postgresql} and {@code grpc}. */
     static ObjectNode status(StatusResult s) {
         ObjectNode n = NODES.objectNode();
         n.put("state", s.state());
