@@ -1,24 +1,34 @@
 package io.steep.repl.daemon.audit;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.steep.repl.daemon.Outage;
 import io.steep.repl.daemon.TestConfigs;
 import io.steep.repl.daemon.config.DaemonConfig;
 import io.steep.repl.daemon.db.Backoff;
 import io.steep.repl.daemon.db.Database;
+import io.steep.repl.daemon.health.ComponentHealth;
 import io.steep.repl.testing.PgServer;
 import io.steep.repl.testing.RealPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,15 +69,30 @@ class AuditWriterTest {
         assertThat(w.depth()).as("spool depth").isZero();
     }
 
+    /** The config's database and an audit writer on its spool, started; closing stops the writer, then the pool. */
+    private record Running(Database database, AuditWriter writer) implements AutoCloseable {
+
+        static Running start(DaemonConfig config) throws Exception {
+            Database d = new Database(config, null, FAST);
+            AuditWriter w = new AuditWriter(config.audit().spoolDir(), d, null);
+            d.start();
+            w.start();
+            return new Running(d, w);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            writer.stop();
+            database.stop();
+        }
+    }
+
     @Test
     void eventBecomesARowWithItsFieldsAndId(PgServer pg) throws Exception {
         String db = database(pg, "audit_row");
         DaemonConfig config = TestConfigs.config(dir, pg, db);
-        Database d = new Database(config, null, FAST);
-        AuditWriter w = new AuditWriter(config.audit().spoolDir(), d, null);
-        d.start();
-        w.start();
-        try {
+        try (Running r = Running.start(config)) {
+            AuditWriter w = r.writer();
             AuditEvent e = AuditEvent.failure("daemon.test_failed", config.actor(), "node", "test-node", Map.of("port", 8080), "port taken");
             w.record(e);
             awaitEmpty(w);
@@ -85,9 +110,6 @@ class AuditWriterTest {
                 assertThat(rs.getString(8)).isEqualTo("port taken");
                 assertThat(rs.next()).isFalse();
             }
-        } finally {
-            w.stop();
-            d.stop();
         }
     }
 
@@ -95,11 +117,9 @@ class AuditWriterTest {
     void eventsRecordedWhilePostgresIsDownAreReplayedExactlyOnce(PgServer pg) throws Exception {
         String db = database(pg, "audit_outage");
         DaemonConfig config = TestConfigs.config(dir, pg, db);
-        Database d = new Database(config, null, FAST);
-        AuditWriter w = new AuditWriter(config.audit().spoolDir(), d, null);
-        d.start();
-        w.start();
-        try {
+        try (Running r = Running.start(config)) {
+            Database d = r.database();
+            AuditWriter w = r.writer();
             assertThat(d.awaitReady(Duration.ofSeconds(30))).isTrue();
             for (int i = 0; i < 5; i++) {
                 w.record(AuditEvent.success("test.outage", config.actor(), "test", "before-" + i, Map.of()));
@@ -123,9 +143,6 @@ class AuditWriterTest {
                 rs.next();
                 assertThat(rs.getString(1).split(",")).hasSize(40).startsWith("during-0", "during-1").endsWith("during-39");
             }
-        } finally {
-            w.stop();
-            d.stop();
         }
     }
 
@@ -176,13 +193,10 @@ class AuditWriterTest {
         // event recorded after it waited behind it in the spool
         String db = database(pg, "audit_nul");
         DaemonConfig config = TestConfigs.config(dir, pg, db);
-        Database d = new Database(config, null, FAST);
-        AuditWriter w = new AuditWriter(config.audit().spoolDir(), d, null);
-        d.start();
-        w.start();
-        try {
+        try (Running r = Running.start(config)) {
+            AuditWriter w = r.writer();
             w.record(AuditEvent.failure("test.nul", config.actor(), "node", "a\0b",
-                    Map.of("peer\0", "x\0y", "list", java.util.List.of("1\0")), "bad \0 input"));
+                    Map.of("peer\0", "x\0y", "list", List.of("1\0")), "bad \0 input"));
             w.record(AuditEvent.success("test.nul", config.actor(), "node", "after", Map.of()));
             awaitEmpty(w);
             try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
@@ -197,9 +211,6 @@ class AuditWriterTest {
                 assertThat(rs.getString(1)).isEqualTo("after");
             }
             assertThat(config.audit().spoolDir().resolve(AuditSpool.REJECTED)).doesNotExist();
-        } finally {
-            w.stop();
-            d.stop();
         }
     }
 
@@ -213,35 +224,32 @@ class AuditWriterTest {
             s.execute("ALTER TABLE steep_repl.audit_log ADD CONSTRAINT no_refused CHECK (target_id IS DISTINCT FROM 'refused')");
         }
         AuditEvent refused = AuditEvent.success("test.reject", config.actor(), "test", "refused", Map.of("n", 1));
-        byte[] garbage = "{\"eventId\": damaged on disk".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] garbage = "{\"eventId\": damaged on disk".getBytes(StandardCharsets.UTF_8);
         try (AuditSpool spool = new AuditSpool(spoolDir)) {
             spool.append(AuditEvent.success("test.reject", config.actor(), "test", "e0", Map.of()));
             spool.append(refused);
             spool.append(AuditEvent.success("test.reject", config.actor(), "test", "e1", Map.of()));
         }
         // a line damaged in the middle of the spool, between readable ones
-        Files.write(spoolDir.resolve(AuditSpool.LOG), concat(garbage, "\n".getBytes()), java.nio.file.StandardOpenOption.APPEND);
+        Files.write(spoolDir.resolve(AuditSpool.LOG), concat(garbage, "\n".getBytes()), StandardOpenOption.APPEND);
         try (AuditSpool spool = new AuditSpool(spoolDir)) {
             spool.append(AuditEvent.success("test.reject", config.actor(), "test", "e2", Map.of()));
         }
-        Database d = new Database(config, null, FAST);
-        AuditWriter w = new AuditWriter(spoolDir, d, null);
-        d.start();
-        w.start();
-        try {
+        try (Running r = Running.start(config)) {
+            AuditWriter w = r.writer();
             awaitEmpty(w);
             try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT string_agg(target_id, ',' ORDER BY id) FROM steep_repl.audit_log WHERE action = 'test.reject'")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("e0,e1,e2");
             }
-            java.util.List<String> kept = Files.readAllLines(spoolDir.resolve(AuditSpool.REJECTED));
+            List<String> kept = Files.readAllLines(spoolDir.resolve(AuditSpool.REJECTED));
             assertThat(kept).hasSize(2);
-            assertThat(kept).contains(new String(garbage, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(kept).contains(new String(garbage, StandardCharsets.UTF_8));
             assertThat(kept).anySatisfy(l -> assertThat(l).contains(refused.eventId().toString()));
             // what is kept aside is a spool line: it reads back as the same event
             byte[] line = kept.stream().filter(l -> l.contains(refused.eventId().toString())).findFirst().orElseThrow()
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    .getBytes(StandardCharsets.UTF_8);
             assertThat(AuditJson.event(line)).isEqualTo(refused);
             // health says so (degraded: healthy, with the reason), also after a restart, until the file is moved away
             assertThat(w.health()).satisfies(h -> {
@@ -249,9 +257,8 @@ class AuditWriterTest {
                 assertThat(h.status()).isEqualTo("events_rejected");
                 assertThat(h.error()).startsWith("2 audit event(s)").contains(spoolDir.resolve(AuditSpool.REJECTED).toString());
             });
-            try (AuditSpool reopened = new AuditSpool(dir.resolve("copy"))) {
-                Files.copy(spoolDir.resolve(AuditSpool.REJECTED), dir.resolve("copy").resolve(AuditSpool.REJECTED));
-            }
+            Files.createDirectories(dir.resolve("copy"));
+            Files.copy(spoolDir.resolve(AuditSpool.REJECTED), dir.resolve("copy").resolve(AuditSpool.REJECTED));
             try (AuditSpool reopened = new AuditSpool(dir.resolve("copy"))) {
                 assertThat(reopened.rejectedCount()).isEqualTo(2);
             }
@@ -260,10 +267,7 @@ class AuditWriterTest {
             while (!w.health().status().equals("ok") && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertThat(w.health()).isEqualTo(io.steep.repl.daemon.health.ComponentHealth.up("ok"));
-        } finally {
-            w.stop();
-            d.stop();
+            assertThat(w.health()).isEqualTo(ComponentHealth.up("ok"));
         }
     }
 
@@ -281,32 +285,27 @@ class AuditWriterTest {
             }
             spool.append(AuditEvent.success("test.bulk", config.actor(), "test", "fine", Map.of()));
         }
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AuditWriter.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured = new ch.qos.logback.core.read.ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(AuditWriter.class);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
         captured.start();
         logger.addAppender(captured);
-        Database d = new Database(config, null, FAST);
-        AuditWriter w = new AuditWriter(spoolDir, d, null);
-        d.start();
-        w.start();
-        try {
+        try (Running r = Running.start(config)) {
+            AuditWriter w = r.writer();
             awaitEmpty(w);
             assertThat(count(pg, db, "test.bulk")).isOne();
             assertThat(Files.readAllLines(spoolDir.resolve(AuditSpool.REJECTED))).hasSize(7);
-            java.util.List<String> errors = captured.list.stream()
-                    .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR).map(e -> e.getFormattedMessage()).toList();
+            List<String> errors = captured.list.stream()
+                    .filter(e -> e.getLevel() == Level.ERROR).map(e -> e.getFormattedMessage()).toList();
             assertThat(errors).hasSize(4);
             assertThat(errors.subList(0, 3)).allSatisfy(m -> assertThat(m).contains("was refused by PostgreSQL").contains("no_bulk"));
             assertThat(errors.get(3)).startsWith("4 more audit events of this batch were refused by PostgreSQL");
         } finally {
             logger.detachAppender(captured);
-            w.stop();
-            d.stop();
         }
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
