@@ -2,6 +2,7 @@ package io.steep.repl.daemon.health;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
 import io.steep.repl.daemon.TestConfigs;
 import io.steep.repl.daemon.config.DaemonConfig;
 import io.steep.repl.daemon.db.Backoff;
@@ -32,6 +33,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -212,11 +214,11 @@ class HttpHealthServerTest {
     @Test
     void aSlowScrapeHoldsUpNoProbeAndPipelinedAnswersKeepTheirOrder(PgServer pg) throws Exception {
         Daemon daemon = startWithoutGrpc(pg, database(pg, "http_scrape", true));
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         try {
             int port = daemon.http().port();
             // a meter that does not answer until the test says so: the scrape is in progress for as long as needed
-            io.micrometer.core.instrument.Gauge.builder("test_slow_gauge", () -> {
+            Gauge.builder("test_slow_gauge", () -> {
                 try {
                     release.await();
                 } catch (InterruptedException e) {
