@@ -204,11 +204,12 @@ fi
 #    time is not checked). build-deb.sh's cp -a and dpkg keep the times (linux/test-deb.sh checks the installed
 #    package); dpkg-deb clamps them to SOURCE_DATE_EPOCH when that is set, so then the jars get that time before
 #    the training.
-#    Linux only. The MSI and the DMG are made by `jpackage --type msi|dmg --app-image`, which copies the image
-#    without its file times (measured with `--type deb --app-image` here: the jars get the copy's time), so the
-#    installed jars would not match the cache and every command would print "[error][aot] shared class paths
-#    mismatch". Windows Installer would also set the times from its cabinet's DOS dates (2 s steps, local time).
-#    Making them work needs the assembly after jpackage's copy or at install time (see installers/README.md).
+#    Linux and macOS. The DEB is assembled by dpkg-deb and the DMG by hdiutil from this very image
+#    (macos/build-dmg.sh), both keeping the file times; `jpackage --type dmg|msi --app-image` would not (it copies
+#    the image without them: measured with `--type deb --app-image` here, the jars got the copy's time), and every
+#    command would print "[error][aot] shared class paths mismatch". Not Windows: the MSI is jpackage's, and
+#    Windows Installer sets the installed files' times from its cabinet's DOS dates (2 s steps, local time), so a
+#    cache for it has to be made on the installing machine (see installers/README.md).
 #    Only after a cache was made does the launcher get -XX:AOTCache: a missing cache file is not fatal, but prints
 #    three [error][aot] lines on every command. An optimisation only: a failed training warns and leaves a working
 #    image without a cache. STEEP_AOT_SKIP=true skips it (Maven: -Dsteep.aot.skip).
@@ -217,7 +218,7 @@ cfg="$app_dir/steep-repl.cfg"
 rm -f "$aot"
 [ -f "$cfg" ] || { echo "jpackage wrote no $cfg" >&2; exit 1; }
 case ${STEEP_AOT_SKIP:-false} in true|1) aot_skip="STEEP_AOT_SKIP is set" ;; *) aot_skip= ;; esac
-[ $os = linux ] || aot_skip="Linux only: jpackage's MSI/DMG copy of the image drops the jars' file times (step 5)"
+[ $os = windows ] && aot_skip="not on Windows: the MSI's installed jars do not keep the trained file times (step 5)"
 if [ -n "$aot_skip" ]; then
   echo "AOT cache skipped: $aot_skip" >&2
 else

@@ -101,26 +101,19 @@ check "postinst explained extension_control_path (no PostgreSQL 18 here)" bash -
 
 v=$(in_root steep-repl --version 2>&1) && pass "steep-repl --version: $v" || fail "steep-repl --version: $v"
 # The AOT cache was trained in the build tree (installers/target/app/...); installed, it lives under /opt with the
-# files dpkg unpacked. The JVM silently starts without it when anything it validates differs (the runtime's
-# lib/modules size and time stamp, the class path, the JVM build), so ask the JVM itself: -Xlog through
-# JAVA_TOOL_OPTIONS (the jpackage launcher's JVM reads it) on a real command. Proof that the cache was mapped and
-# used: its app class path validated, AOT-linked classes on, no [error]/[warning] from aot/cds, and our own classes
-# (io.steep.repl.*) loaded from the "shared objects file" — the runtime's default CDS archive holds JDK classes
-# only, so those can only come from steep-repl.aot.
+# files dpkg unpacked. Whether the JVM maps and uses it there only its own log says (../check-aot-log.sh): -Xlog
+# through JAVA_TOOL_OPTIONS (the jpackage launcher's JVM reads it) on a real command.
 check "AOT cache /opt/steep-repl/lib/app/steep-repl.aot" test -s "$root/opt/steep-repl/lib/app/steep-repl.aot"
 check "launcher passes -XX:AOTCache=\$APPDIR/steep-repl.aot" grep -qxF 'java-options=-XX:AOTCache=$APPDIR/steep-repl.aot' "$root/opt/steep-repl/lib/app/steep-repl.cfg"
 check "launcher turns the AOT training replay off" grep -qxF 'java-options=-XX:-AOTReplayTraining' "$root/opt/steep-repl/lib/app/steep-repl.cfg"
-aot_log=$(in_root JAVA_TOOL_OPTIONS='-Xlog:aot=info,cds=info,class+path=info,class+load=info' /opt/steep-repl/bin/steep-repl --version 2>&1 || true)
-aot_ours=$(grep -c 'io\.steep\.repl\..* source: shared objects file' <<<"$aot_log" || true)
-aot_all=$(grep -c ' source: ' <<<"$aot_log" || true)
-aot_shared=$(grep -c ' source: shared objects file' <<<"$aot_log" || true)
-aot_bad=$(grep -v '\[class,load' <<<"$aot_log" | grep -E '\]\[(error|warning) *\]\[(aot|cds)|[Mm]ismatch|disabled because' | head -3 || true)
-if grep -q 'Using AOT-linked classes: true' <<<"$aot_log" && grep -q 'Archived app classpath validation: passed' <<<"$aot_log" \
-   && grep -q 'lib/runtime/lib/modules validation: passed' <<<"$aot_log" && [ -z "$aot_bad" ] && [ "$aot_ours" -gt 0 ]; then
-  pass "installed daemon uses the AOT cache: $aot_shared of $aot_all classes from it for --version ($aot_ours of ours)"
+aot_log=$(mktemp)
+in_root JAVA_TOOL_OPTIONS='-Xlog:aot=info,cds=info,class+path=info,class+load=info' /opt/steep-repl/bin/steep-repl --version >"$aot_log" 2>&1 || true
+if aot_verdict=$(bash "$here/../check-aot-log.sh" "$aot_log"); then
+  pass "installed daemon $aot_verdict"
 else
-  fail "installed daemon does not use the AOT cache (ours from it: $aot_ours; $aot_shared of $aot_all shared): ${aot_bad:-$(grep -m3 -E '\[(aot|cds|class,path)' <<<"$aot_log")}"
+  fail "installed daemon $aot_verdict"
 fi
+rm -f "$aot_log"
 v=$(in_root /opt/steep-repl/bin/steep-repl-tray --version 2>&1) && pass "steep-repl-tray --version (no display): $v" || fail "steep-repl-tray --version: $v"
 v=$(in_root steep-repl install --dry-run 2>&1 | grep -m1 ExecStart || true)
 [ "$v" = "ExecStart=/opt/steep-repl/bin/steep-repl run --config /etc/steep/config.yaml" ] \
