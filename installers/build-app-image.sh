@@ -191,13 +191,11 @@ PY
 fi
 
 # 5. JDK 25 AOT cache (JEP 483/514) for the steep-repl launcher, as the plain distribution has (daemon/pom.xml,
-#    execution aot-cache): a training run of the real start-up (`run --aot-training`: every component against an
-#    unreachable PostgreSQL, then stop) records the loaded and linked classes, and an assembly step writes them
-#    to $APPDIR/steep-repl.aot.
-#    Both steps run the image's own launcher, so the JVM (the image's runtime), its options and the class path are
-#    exactly the installed daemon's; the AOT options come through JAVA_TOOL_OPTIONS, which the JVM reads whoever
-#    creates it. Two steps (-XX:AOTMode=record, then create) rather than -XX:AOTCacheOutput: that one forks
-#    runtime/bin/java for the assembly, which the jlinked runtime does not have.
+#    execution aot-cache), made by the image's own `steep-repl aot-cache` (daemon, io.steep.repl.daemon.aot): a
+#    training run of the real start-up with the image's own launcher, so that the JVM (the image's runtime), its
+#    options and the class path are exactly the installed daemon's; the assembly; a start that must map the result;
+#    only then $APPDIR/steep-repl.aot and its -XX:AOTCache line in the launcher's cfg. The MSI runs the same command
+#    at install time.
 #    What the JVM validates when it maps the cache (measured on Temurin 25.0.3): the JVM build, the options that
 #    shape the archive, the class path by its longest common prefix (so moving the whole image to /opt/steep-repl
 #    is fine), and each jar's size AND modification time (a `touch` alone makes it refuse the cache; lib/modules'
@@ -208,17 +206,16 @@ fi
 #    (macos/build-dmg.sh), both keeping the file times; `jpackage --type dmg|msi --app-image` would not (it copies
 #    the image without them: measured with `--type deb --app-image` here, the jars got the copy's time), and every
 #    command would print "[error][aot] shared class paths mismatch". Not Windows: the MSI is jpackage's, and
-#    Windows Installer sets the installed files' times from its cabinet's DOS dates (2 s steps, local time), so a
-#    cache for it has to be made on the installing machine (see installers/README.md).
-#    Only after a cache was made does the launcher get -XX:AOTCache: a missing cache file is not fatal, but prints
-#    three [error][aot] lines on every command. An optimisation only: a failed training warns and leaves a working
-#    image without a cache. STEEP_AOT_SKIP=true skips it (Maven: -Dsteep.aot.skip).
+#    Windows Installer sets the installed files' times from its cabinet's DOS dates (2 s steps, local time), so
+#    its cache is made on the installing machine (windows/wix/os-condition.wxf runs `steep-repl.exe aot-cache`).
+#    An optimisation only: a failed training warns and leaves a working image without a cache (the command leaves
+#    the cfg without the option). STEEP_AOT_SKIP=true skips it (Maven: -Dsteep.aot.skip).
 aot="$app_dir/steep-repl.aot"
 cfg="$app_dir/steep-repl.cfg"
 rm -f "$aot"
 [ -f "$cfg" ] || { echo "jpackage wrote no $cfg" >&2; exit 1; }
 case ${STEEP_AOT_SKIP:-false} in true|1) aot_skip="STEEP_AOT_SKIP is set" ;; *) aot_skip= ;; esac
-[ $os = windows ] && aot_skip="not on Windows: the MSI's installed jars do not keep the trained file times (step 5)"
+[ $os = windows ] && aot_skip="not on Windows: the MSI makes its cache at install time (step 5)"
 if [ -n "$aot_skip" ]; then
   echo "AOT cache skipped: $aot_skip" >&2
 else
@@ -226,70 +223,13 @@ else
     find "$app_dir" -name '*.jar' -exec touch -d "@$SOURCE_DATE_EPOCH" {} +
   fi
   work="$out/aot-training"
-  rm -rf "$work" && mkdir -p "$work/home"
-  # Ports apart from the daemon module's own training run (45391/48391), which may run at the same time
-  cat > "$work/config.yaml" <<EOF
-repl:
-  node_id: aot-training
-  postgresql:
-    host: 127.0.0.1
-    port: 1
-    sslmode: disable
-  grpc:
-    bind: 127.0.0.1
-    port: 45491
-    tls:
-      cert_file: certs/node-cert.pem
-      key_file: certs/node-key.pem
-      ca_file: certs/ca-cert.pem
-  http:
-    port: 48491
-  ipc:
-    path: $work/ipc.sock
-  cluster:
-    peers: ["127.0.0.1:45492"]
-  audit:
-    spool_dir: spool
-EOF
-  # The environment keeps the training's state out of the builder's home directory; a crashing JVM's
-  # hs_err_pid*.log lands in $work
-  launch() { (cd "$work" && exec env XDG_CONFIG_HOME="$work/xdg" XDG_DATA_HOME="$work/xdg" HOME="$work/home" "$@"); }
-  train() { launch "$@" "$launcher" --config "$work/config.yaml" run --aot-training; }
-  # First the same run without recording: it makes the training's CA and node certificate in a JVM of its own
-  # (recorded, the certificate-making classes would be linked into every start; see daemon/pom.xml)
-  train >"$work/prepare.log" 2>&1 || true
-  rm -rf "$work/spool"
-  conf="$work/steep-repl.aotconf"
-  aot_exit=0
-  # without method profiles, as daemon/pom.xml records the plain distribution's cache (see there)
-  train JAVA_TOOL_OPTIONS="-XX:AOTMode=record -XX:AOTConfiguration=$conf -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining" >"$work/training.log" 2>&1 || aot_exit=$?
-  # the create mode writes the cache and exits before the main class runs
-  assemble() { launch JAVA_TOOL_OPTIONS="-XX:AOTMode=create -XX:AOTConfiguration=$conf -XX:AOTCache=$aot $*" "$launcher" --version; }
-  if [ $aot_exit -eq 0 ] && [ -s "$conf" ]; then
-    assemble >"$work/assembly.log" 2>&1 || aot_exit=$?
-    if [ ! -s "$aot" ] || [ $aot_exit -ne 0 ]; then
-      # Temurin 25.0.3 aborts this assembly (archiveHeapWriter.cpp:757, "Metadata ... should have been archived")
-      # when --enable-native-access is among the options; without linking the invokedynamic call sites ahead of
-      # time it succeeds, and the cache still holds the AOT-linked classes (the daemon's own training: same crash)
-      rm -f "$aot"
-      aot_exit=0
-      echo "AOT cache assembly failed (see $work/assembly.log); retrying with -XX:-AOTInvokeDynamicLinking" >&2
-      assemble -XX:+UnlockDiagnosticVMOptions -XX:-AOTInvokeDynamicLinking >"$work/assembly-retry.log" 2>&1 || aot_exit=$?
-    fi
-  fi
-  if [ $aot_exit -eq 0 ] && [ -s "$aot" ]; then
-    # appended to [JavaOptions]; jpackage's launcher expands $APPDIR to the app directory where it is installed.
-    # No training replay: the cache holds no method profiles, yet the replay thread is woken at every class
-    # initialisation to look for some (~30 ms of CPU per start; bin/steep-repl does the same).
-    awk -v opt='java-options=-XX:AOTCache=$APPDIR/steep-repl.aot\njava-options=-XX:+UnlockDiagnosticVMOptions\njava-options=-XX:-AOTReplayTraining' '
-      /^\[/ { if (inopts && !done) { print opt; done = 1 } inopts = ($0 == "[JavaOptions]") }
-      { print }
-      END { if (!done) { if (!inopts) { print ""; print "[JavaOptions]" } print opt } }' \
-      "$cfg" > "$cfg.new" && mv "$cfg.new" "$cfg"
+  rm -rf "$work"
+  # --force: a cache in place would be an old build's (removed above anyway); the logs stay in $work
+  if "$launcher" aot-cache --force --work-dir "$work" >&2; then
     echo "AOT cache: $aot ($(du -h "$aot" | cut -f1))" >&2
   else
     rm -f "$aot"
-    echo "WARNING: AOT cache training failed (exit $aot_exit, see $work/*.log); the image starts without a cache" >&2
+    echo "WARNING: no AOT cache (see above and $work/*.log); the image starts without one" >&2
   fi
 fi
 

@@ -6,7 +6,8 @@
 # the app class path validated, AOT-linked classes on, no [error]/[warning] from aot/cds, and our own classes
 # (io.steep.repl.*) loaded from the "shared objects file" — the runtime's default CDS archive holds JDK classes
 # only, so those can only come from steep-repl.aot.
-# Used by linux/test-deb.sh (the installed DEB) and the macOS CI job (the DMG's app, as mounted and as copied).
+# Used by linux/test-deb.sh (the installed DEB) and the macOS and Windows CI jobs (the DMG's app, as mounted and as
+# copied; the MSI's installation, whose cache the install made).
 #
 # Usage: check-aot-log.sh LOG_FILE   exit 0 with "uses the AOT cache: …", or exit 1 with what was missing
 set -euo pipefail
@@ -20,7 +21,7 @@ bad=$(grep -v '\[class,load' "$log" | grep -E '\]\[(error|warning) *\]\[(aot|cds
 missing=()
 grep -q 'Using AOT-linked classes: true' "$log" || missing+=("'Using AOT-linked classes: true'")
 grep -q 'Archived app classpath validation: passed' "$log" || missing+=("'Archived app classpath validation: passed'")
-grep -q 'lib/modules validation: passed' "$log" || missing+=("'lib/modules validation: passed'")
+grep -Eq 'lib[/\\]modules validation: passed' "$log" || missing+=("'lib/modules validation: passed'")
 [ "$ours" -gt 0 ] || missing+=("io.steep.repl classes from the cache")
 
 if [ ${#missing[@]} -eq 0 ] && [ -z "$bad" ]; then

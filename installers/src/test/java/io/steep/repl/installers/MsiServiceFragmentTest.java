@@ -1,6 +1,8 @@
 package io.steep.repl.installers;
 
+import io.steep.repl.daemon.aot.AppImage;
 import io.steep.repl.daemon.cli.SteepReplCommand;
+import io.steep.repl.daemon.config.PlatformPaths;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -88,6 +90,7 @@ class MsiServiceFragmentTest {
         assertThat(verbs).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "SteepReplUnregisterStale", "uninstall",
                 "SteepReplRollbackInstall", "uninstall",
+                "SteepReplAotCache", "aot-cache",
                 "SteepReplInstallService", "install",
                 "SteepReplStartService", "start",
                 "SteepReplRollbackStart", "start",
@@ -102,7 +105,7 @@ class MsiServiceFragmentTest {
     @Test
     void installRunsAfterInstallFilesAndUninstallBeforeRemoveFiles() {
         assertThat(chain("SteepReplUnregisterStale")).containsExactly("InstallFiles", "SteepReplUnregisterStale",
-                "SteepReplRollbackInstall", "SteepReplInstallService", "SteepReplStartService");
+                "SteepReplRollbackInstall", "SteepReplAotCache", "SteepReplInstallService", "SteepReplStartService");
         assertThat(chain("SteepReplRollbackStart")).containsExactly("SteepReplRollbackStart",
                 "SteepReplRollbackUninstall", "SteepReplStopService", "SteepReplUninstallService", "RemoveFiles");
         for (Element c : elements("Custom")) {
@@ -162,6 +165,35 @@ class MsiServiceFragmentTest {
         assertThat(file.getAttribute("Source")).isEqualTo("@STEEP_DEFAULT_CONFIG@");
         assertThat(byId("FeatureRef", "DefaultFeature").getElementsByTagNameNS(WIX, "ComponentRef").item(0))
                 .extracting(n -> ((Element) n).getAttribute("Id")).isEqualTo("SteepReplDefaultConfig");
+    }
+
+    @Test
+    void theAotCacheTheInstallMakesIsRemovedOnUninstall() {
+        // where `steep-repl aot-cache` puts it in the MSI's layout: beside steep-repl.exe, i.e. in INSTALLDIR
+        AppImage image = AppImage.of(Path.of("/c/Program Files/steep-repl/steep-repl.exe"), PlatformPaths.Os.WINDOWS);
+        assertThat(image.cache().getParent()).isEqualTo(image.launcher().getParent());
+        Element cache = byId("RemoveFile", "SteepReplAotCacheFile");
+        Element next = byId("RemoveFile", "SteepReplAotCacheNext");
+        assertThat(cache.getAttribute("Name")).isEqualTo(image.cache().getFileName().toString());
+        assertThat(next.getAttribute("Name")).isEqualTo(image.cache().getFileName() + ".new");
+        for (Element remove : List.of(cache, next)) {
+            assertThat(remove.getAttribute("On")).isEqualTo("uninstall");
+            Element component = (Element) remove.getParentNode();
+            assertThat(component.getAttribute("Id")).isEqualTo("SteepReplAotCacheCleanup");
+            assertThat(((Element) component.getParentNode()).getAttribute("Id")).isEqualTo("INSTALLDIR");
+        }
+        NodeList refs = byId("FeatureRef", "DefaultFeature").getElementsByTagNameNS(WIX, "ComponentRef");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < refs.getLength(); i++) {
+            ids.add(((Element) refs.item(i)).getAttribute("Id"));
+        }
+        assertThat(ids).contains("SteepReplAotCacheCleanup");
+        // the custom action's command is a real one
+        StringWriter out = new StringWriter();
+        CommandLine cl = SteepReplCommand.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertThat(cl.execute("aot-cache", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: steep-repl aot-cache");
     }
 
     @Test

@@ -63,6 +63,7 @@ public final class SteepReplCommand implements Runnable {
         m.put("start", ServiceCommands.Start.class);
         m.put("stop", ServiceCommands.Stop.class);
         m.put("restart", ServiceCommands.Restart.class);
+        m.put("aot-cache", AotCacheCommand.class);
         m.put("help", CommandLine.HelpCommand.class);
         return Collections.unmodifiableMap(m);
     }

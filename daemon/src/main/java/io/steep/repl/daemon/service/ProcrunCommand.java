@@ -19,16 +19,28 @@ import java.util.List;
  * @param configFile passed as {@code run --config <file>}
  * @param logDir     procrun's own log and the daemon's stdout/stderr
  * @param workingDir the service's working directory (the data directory)
+ * @param aotCache   the installation's AOT cache ({@code steep-repl aot-cache}, which the MSI runs before it
+ *                   registers the service), or {@code null}: made with the launcher's JVM options and class path,
+ *                   which the service's are (the class path in the launcher's order), so the service starts from it
  */
 public record ProcrunCommand(String prunsrv, String jvmDll, List<String> classpath, String appHome, String configFile,
-                             String logDir, String workingDir) {
+                             String logDir, String workingDir, String aotCache) {
 
     public static final String SERVICE_NAME = "steep-repl";
+
+    public ProcrunCommand(String prunsrv, String jvmDll, List<String> classpath, String appHome, String configFile,
+                          String logDir, String workingDir) {
+        this(prunsrv, jvmDll, classpath, appHome, configFile, logDir, workingDir, null);
+    }
 
     public ProcrunCommand {
         classpath = List.copyOf(classpath);
         // procrun splits list-valued options (--StartParams, --JvmOptions, --Classpath) on ';' and '#'
-        for (String value : concat(classpath, List.of(appHome, configFile))) {
+        List<String> single = new ArrayList<>(List.of(appHome, configFile));
+        if (aotCache != null) {
+            single.add(aotCache);
+        }
+        for (String value : concat(classpath, single)) {
             if (value.contains(";") || value.contains("#")) {
                 throw new IllegalArgumentException("procrun cannot pass a path containing ';' or '#': " + value);
             }
@@ -47,7 +59,8 @@ public record ProcrunCommand(String prunsrv, String jvmDll, List<String> classpa
         argv.add("--Classpath=" + String.join(";", classpath));
         // -Xrs: the JVM must not react to console events (a user logging off); the service control manager stops it.
         // The rest are the small-daemon settings every launcher uses (JvmOptionsInStepTest keeps them equal).
-        argv.add("--JvmOptions=-Xrs;-XX:+UseSerialGC;-XX:TieredStopAtLevel=1;-Xss512k;-Dsteep.repl.home=" + appHome);
+        argv.add("--JvmOptions=-Xrs;-XX:+UseSerialGC;-XX:TieredStopAtLevel=1;-Xss512k;-Dsteep.repl.home=" + appHome
+                + (aotCache == null ? "" : ";-XX:AOTCache=" + aotCache + ";-XX:+UnlockDiagnosticVMOptions;-XX:-AOTReplayTraining"));
         argv.add("--JvmOptions9=--enable-native-access=ALL-UNNAMED;--sun-misc-unsafe-memory-access=allow");
         argv.add("--JvmMs=16");
         argv.add("--JvmMx=256");

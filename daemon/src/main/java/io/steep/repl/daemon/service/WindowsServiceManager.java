@@ -1,5 +1,7 @@
 package io.steep.repl.daemon.service;
 
+import io.steep.repl.daemon.aot.LauncherCfg;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,17 +35,19 @@ public final class WindowsServiceManager implements ServiceManager {
      * ({@code <dir>\steep-repl.exe}, {@code app\}, {@code runtime\}, {@code prunsrv.exe}) or the plain distribution
      * ({@code <dir>\bin\steep-repl.bat}, {@code lib\}, {@code bin\prunsrv.exe}, the JDK in JAVA_HOME).
      */
-    record Installation(String appHome, String prunsrv, String jvmDll, String jarDir) {
+    record Installation(String appHome, String prunsrv, String jvmDll, String jarDir, String launcherCfg, String aotCache) {
 
         static Installation of(Launcher launcher, Map<String, String> env) {
             String dir = parent(launcher.path());
             if (launcher.path().toLowerCase().endsWith(".exe")) {
-                return new Installation(dir, dir + "\\prunsrv.exe", dir + "\\runtime\\bin\\server\\jvm.dll", dir + "\\app");
+                // jpackage's layout, with the cfg and the cache where AppImage (steep-repl aot-cache) puts them on Windows
+                return new Installation(dir, dir + "\\prunsrv.exe", dir + "\\runtime\\bin\\server\\jvm.dll", dir + "\\app",
+                        dir + "\\app\\steep-repl.cfg", dir + "\\steep-repl.aot");
             }
             String home = parent(dir);
             String javaHome = env.getOrDefault("JAVA_HOME", "");
             return new Installation(home, dir + "\\prunsrv.exe",
-                    javaHome.isBlank() ? "" : win(javaHome) + "\\bin\\server\\jvm.dll", home + "\\lib");
+                    javaHome.isBlank() ? "" : win(javaHome) + "\\bin\\server\\jvm.dll", home + "\\lib", null, null);
         }
     }
 
@@ -98,7 +102,7 @@ public final class WindowsServiceManager implements ServiceManager {
                                 ? "JAVA_HOME is not set: set it to a Java 25 runtime, or install the MSI, which bundles one"
                                 : "jvm.dll not found at " + inst.jvmDll() + "; reinstall or set JAVA_HOME to a Java 25 runtime"));
                     } else {
-                        jars = jars(inst.jarDir());
+                        jars = jars(inst);
                         if (jars.isEmpty()) {
                             problems.add(new ServiceException(ServiceException.Reason.LAUNCHER_NOT_FOUND,
                                     "no application jars in " + inst.jarDir() + "; reinstall steep-repl"));
@@ -108,10 +112,11 @@ public final class WindowsServiceManager implements ServiceManager {
                         problems.add(ServiceManager.alreadyInstalled("service " + ProcrunCommand.SERVICE_NAME));
                     }
                 }
+                String aotCache = inst.aotCache() != null && !host.foreign() && host.exists(inst.aotCache()) ? inst.aotCache() : null;
                 ProcrunCommand procrun;
                 try {
                     procrun = new ProcrunCommand(inst.prunsrv(), inst.jvmDll().isEmpty() ? "%JAVA_HOME%\\bin\\server\\jvm.dll" : inst.jvmDll(),
-                            jars, inst.appHome(), config, logDir(), win(host.platformPaths().dataDir(true).toString()));
+                            jars, inst.appHome(), config, logDir(), win(host.platformPaths().dataDir(true).toString()), aotCache);
                 } catch (IllegalArgumentException e) {
                     throw new ServiceException(ServiceException.Reason.UNSUPPORTED, e.getMessage() + "; install to another directory");
                 }
@@ -158,6 +163,25 @@ public final class WindowsServiceManager implements ServiceManager {
         if (!host.foreign() && !installed) {
             problems.add(ServiceManager.notInstalled(""));
         }
+    }
+
+    /**
+     * The class path: the launcher's, in its order, where there is a launcher cfg (the MSI) — the AOT cache is only
+     * used by a JVM with the class path it was made with —, else the jars in the directory.
+     */
+    private List<String> jars(Installation inst) {
+        if (inst.launcherCfg() != null && host.exists(inst.launcherCfg())) {
+            try {
+                List<String> fromCfg = LauncherCfg.read(host.file(inst.launcherCfg())).classPath().stream()
+                        .map(entry -> win(entry.replace("$APPDIR", inst.jarDir()))).toList();
+                if (!fromCfg.isEmpty()) {
+                    return fromCfg;
+                }
+            } catch (IOException e) {
+                throw new ServiceException(ServiceException.Reason.IO, "cannot read " + inst.launcherCfg() + ": " + e.getMessage(), e);
+            }
+        }
+        return jars(inst.jarDir());
     }
 
     private List<String> jars(String jarDir) {

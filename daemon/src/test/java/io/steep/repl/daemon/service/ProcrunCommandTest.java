@@ -89,6 +89,18 @@ class ProcrunCommandTest {
     }
 
     @Test
+    void anAotCacheIsPassedWithTheOptionsTheLaunchersUseAndOnlyWhenThereIsOne() {
+        ProcrunCommand plain = command();
+        ProcrunCommand cached = new ProcrunCommand(plain.prunsrv(), plain.jvmDll(), plain.classpath(), HOME,
+                plain.configFile(), plain.logDir(), plain.workingDir(), HOME + "\\steep-repl.aot");
+        String options = cached.installArgv().stream().filter(a -> a.startsWith("--JvmOptions=")).findFirst().orElseThrow();
+        assertThat(options).endsWith(";-XX:AOTCache=" + HOME + "\\steep-repl.aot;-XX:+UnlockDiagnosticVMOptions;-XX:-AOTReplayTraining");
+        assertThat(plain.installArgv()).noneMatch(a -> a.contains("AOT"));
+        assertThatThrownBy(() -> new ProcrunCommand("p.exe", "jvm.dll", List.of("a.jar"), "C:\\x", "C:\\c.yaml", "C:\\l",
+                "C:\\d", "C:\\a;b\\steep-repl.aot")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("';' or '#'");
+    }
+
+    @Test
     void pathsProcrunWouldSplitAreRefused() {
         assertThatThrownBy(() -> new ProcrunCommand("p.exe", "jvm.dll", List.of("a.jar"), "C:\\x", "C:\\conf;ig.yaml", "C:\\l", "C:\\d"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("';' or '#'");

@@ -52,6 +52,27 @@ class WindowsServiceManagerTest {
     }
 
     @Test
+    void theMsisServiceGetsTheLaunchersClassPathOrderAndItsAotCache() throws Exception {
+        // what jpackage and `steep-repl aot-cache` leave: the cfg names the main jar first; the cache beside the exe
+        Files.writeString(host.file(APP + "\\app\\steep-repl.cfg"), """
+                [Application]\r
+                app.classpath=$APPDIR\\steep-repl-daemon-0.1.0.jar\r
+                app.mainclass=io.steep.repl.daemon.Main\r
+                app.classpath=$APPDIR\\picocli-4.7.7.jar\r
+                """);
+        Files.writeString(host.file(APP + "\\steep-repl.aot"), "cache");
+
+        control.perform(Operation.INSTALL, ServiceScope.SYSTEM, InstallOptions.defaults());
+
+        List<String> argv = runner.calls().stream().map(Command::argv).filter(a -> a.contains("//IS//steep-repl"))
+                .findFirst().orElseThrow();
+        assertThat(argv).isEqualTo(new ProcrunCommand(APP + "\\prunsrv.exe", APP + "\\runtime\\bin\\server\\jvm.dll",
+                List.of(APP + "\\app\\steep-repl-daemon-0.1.0.jar", APP + "\\app\\picocli-4.7.7.jar"), APP,
+                "C:\\ProgramData\\steep\\config.yaml", "C:\\ProgramData\\steep\\logs", "C:\\ProgramData\\steep\\data",
+                APP + "\\steep-repl.aot").installArgv());
+    }
+
+    @Test
     void controlUsesNetAndUninstallUsesProcrun() {
         runner.answer("sc.exe query", 0, "STATE : 4 RUNNING");
         for (Operation op : new Operation[]{Operation.START, Operation.STOP, Operation.RESTART, Operation.UNINSTALL}) {
