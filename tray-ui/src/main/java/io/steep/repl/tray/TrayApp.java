@@ -59,6 +59,9 @@ public final class TrayApp implements AppActions {
         BundledNativeLibraries.applyFromClassPath(System.getProperties());
         // the AWT tray needs a display; JavaFX decides its own toolkit
         System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "false"));
+        if (!a.contains("--no-tray") && System.getProperty("os.name", "").startsWith("Linux")) {
+            AwtTrayMenuController.initAwtFirst();
+        }
         Application.launch(Fx.class, args);
     }
 

@@ -30,6 +30,21 @@ public final class AwtTrayMenuController {
         this.size = size;
     }
 
+    /**
+     * Starts AWT's toolkit before JavaFX starts GTK. Started later, from the JavaFX thread inside GTK's main loop,
+     * AWT's X11 toolkit replaced Xlib's error handler while GDK had an error trap pushed ("XSetErrorHandler()
+     * called with a GDK error trap pushed"), and the process could die in the GTK loop with a corrupted heap
+     * (reproduced under xvfb-run on Debian 12: SIGSEGV in libc at every start). X11 only: on macOS AWT and JavaFX
+     * share AppKit's main thread, and an AWT started first would make JavaFX run embedded in it, so the tray calls
+     * this on Linux alone.
+     */
+    public static void initAwtFirst() {
+        if (!GraphicsEnvironment.isHeadless()) {
+            java.awt.Toolkit.getDefaultToolkit();
+            SystemTray.isSupported();
+        }
+    }
+
     /** Adds the icon to the system tray, or returns empty when this desktop has none (or runs headless). */
     public static Optional<AwtTrayMenuController> install(ObservableValue<TrayState> state, AppActions actions) {
         if (GraphicsEnvironment.isHeadless() || !SystemTray.isSupported()) {
