@@ -123,7 +123,10 @@ class WiredDaemonTest {
             // a DBA takes a node offline with psql: subscribers hear about it from the audit trail
             BlockingQueue<IpcEvent> events = new LinkedBlockingQueue<>();
             client.subscribe(List.of(IpcEvent.NODE_CHANGED, IpcEvent.AUDIT_APPENDED), events::add, T);
-            Thread.sleep(1500); // the tail anchors at the end of the log first
+            // the tail has anchored at the end of the log when its snapshot of the registered nodes arrives (this
+            // node, as "updated"): only a node registered after that comes as "registered"
+            assertThat(firstNodeChange(events, "test-node")).as("the event tail's snapshot of this node")
+                    .isNotNull().extracting(e -> e.data().path("change").asText()).isEqualTo("updated");
             try (Connection c = pg.connect(config.postgresql().database()); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO steep_repl.nodes (node_id, node_name, host, port, status) VALUES ('other', 'Other', 'h', 5433, 'offline')");
             }
@@ -157,14 +160,7 @@ class WiredDaemonTest {
             BlockingQueue<IpcEvent> later = new LinkedBlockingQueue<>();
             try (IpcClient second = ipc(config)) {
                 second.subscribe(List.of(IpcEvent.NODE_CHANGED), later::add, T);
-                IpcEvent early = null;
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (early == null && System.nanoTime() < until) {
-                    IpcEvent e = later.poll(200, TimeUnit.MILLISECONDS);
-                    if (e != null && e.data().path("node").path("node_id").asText().equals("early")) {
-                        early = e;
-                    }
-                }
+                IpcEvent early = firstNodeChange(later, "early");
                 assertThat(early).as("node.changed for a node registered before the subscription").isNotNull();
                 assertThat(early.data().path("change").asText()).isEqualTo("updated");
                 assertThat(early.data().path("node").path("port").asInt()).isEqualTo(5434);
@@ -229,5 +225,17 @@ class WiredDaemonTest {
         } finally {
             daemon.stop();
         }
+    }
+
+    /** The first {@code node.changed} for {@code nodeId} within 10 s, or null; other events are dropped. */
+    private static IpcEvent firstNodeChange(BlockingQueue<IpcEvent> events, String nodeId) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < until) {
+            IpcEvent e = events.poll(200, TimeUnit.MILLISECONDS);
+            if (e != null && e.event().equals(IpcEvent.NODE_CHANGED) && e.data().path("node").path("node_id").asText().equals(nodeId)) {
+                return e;
+            }
+        }
+        return null;
     }
 }
