@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -90,11 +92,14 @@ class RealDisplayTrayTest {
     /** Starts the tray app, waits for {@code window} on the X server, then checks it still runs and said nothing bad. */
     private void runTrayUntil(String window) throws Exception {
         Path err = tmp.resolve("tray.err");
-        // the tray's own JVM from this class path, without the Monocle and headless settings of this test JVM
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                TrayApp.class.getName(), "--socket", tmp.resolve("no-daemon.sock").toString())
-                .redirectErrorStream(true).redirectOutput(err.toFile());
+        // the tray's own JVM with the plain launcher's options, from this class path, without the Monocle and
+        // headless settings of this test JVM
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(launcherOptions());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TrayApp.class.getName(),
+                "--socket", tmp.resolve("no-daemon.sock").toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(err.toFile());
         pb.environment().put("DISPLAY", display);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         Process tray = pb.start();
@@ -105,11 +110,20 @@ class RealDisplayTrayTest {
             Thread.sleep(2_000);
             String log = Files.readString(err);
             assertThat(tray.isAlive()).as("tray app still running; its output:\n" + log).isTrue();
-            assertThat(log).doesNotContain("fatal error", "SIGSEGV", "Gdk-WARNING", "Gdk-CRITICAL", "Exception");
+            assertThat(log).doesNotContain("fatal error", "SIGSEGV", "Gdk-WARNING", "Gdk-CRITICAL", "Exception",
+                    "SLF4J(W)");
         } finally {
             tray.destroy();
             tray.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** {@code DEFAULT_OPTS} of the plain distribution's launcher ({@code src/main/dist/bin/steep-repl-tray}). */
+    static List<String> launcherOptions() throws IOException {
+        Matcher m = Pattern.compile("^DEFAULT_OPTS=\"([^\"]+)\"", Pattern.MULTILINE)
+                .matcher(Files.readString(Path.of("src/main/dist/bin/steep-repl-tray")));
+        assertThat(m.find()).as("DEFAULT_OPTS in bin/steep-repl-tray").isTrue();
+        return List.of(m.group(1).trim().split("\\s+"));
     }
 
     /** Polls the X server's window tree until a window named {@code name} exists (30 s at most). */
