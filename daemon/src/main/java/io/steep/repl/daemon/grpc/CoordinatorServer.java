@@ -11,7 +11,7 @@ import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.steep.repl.daemon.certs.TlsMaterial;
-import io.steep.repl.daemon.health.PortOwner;
+import io.steep.repl.daemon.net.PortOwner;
 import io.steep.repl.proto.v1.CoordinatorGrpc;
 import java.io.IOException;
 import java.net.BindException;

@@ -36,6 +36,7 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.steep.repl.daemon.lifecycle.Component;
 import io.steep.repl.daemon.lifecycle.DaemonContext;
 import io.steep.repl.daemon.lifecycle.StartupException;
+import io.steep.repl.daemon.net.PortOwner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

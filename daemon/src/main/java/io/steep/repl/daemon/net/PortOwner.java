@@ -1,4 +1,4 @@
-package io.steep.repl.daemon.health;
+package io.steep.repl.daemon.net;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
