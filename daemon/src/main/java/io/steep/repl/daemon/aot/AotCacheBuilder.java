@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -253,17 +252,13 @@ public final class AotCacheBuilder {
         return runner.run(argv, env, work, work.resolve(name + ".log"), RUN_TIMEOUT);
     }
 
-    /** The new cache beside the old one, then renamed over it: a start sees the old file or the new one. */
+    /** The new cache beside the old one, then renamed over it: a start sees the old file or the new one, whole. */
     private void install(Path made) throws Failure, IOException {
         Path target = image.cache();
         Path next = target.resolveSibling(target.getFileName() + ".new");
         try {
             Files.copy(made, next, StandardCopyOption.REPLACE_EXISTING);
-            try {
-                Files.move(next, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(next, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Durably.replace(next, target);
         } catch (FileSystemException e) {
             Files.deleteIfExists(next);
             // Windows will not replace a file a running JVM has mapped

@@ -2,10 +2,8 @@ package io.steep.repl.daemon.aot;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,7 +110,7 @@ public final class LauncherCfg {
         return new LauncherCfg(out, newline);
     }
 
-    /** Replaces {@code file} with this text: a temporary file beside it, then an atomic rename where there is one. */
+    /** Replaces {@code file} with this text: a temporary file beside it, flushed, then renamed over it. */
     public void write(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".new");
         Files.writeString(tmp, text(), StandardCharsets.UTF_8);
@@ -120,9 +118,7 @@ public final class LauncherCfg {
             if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
                 Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            Durably.replace(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
         }
