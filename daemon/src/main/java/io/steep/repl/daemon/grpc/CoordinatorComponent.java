@@ -130,7 +130,8 @@ public final class CoordinatorComponent implements Component {
             throw new StartupException("grpc: " + e.getMessage());
         }
         ctx.health().register(HealthRegistry.GRPC, this::grpcHealth);
-        ctx.health().coordinator(() -> node != null && node.status().cluster().isCoordinator());
+        // /health asks these on every probe: read the scheduler's view, not a full status (which sums the connection log)
+        ctx.health().coordinator(() -> node != null && node.scheduler().view().isCoordinator());
         if (node.status().tlsEnabled()) {
             ctx.health().register("certificate", this::certificateHealth);
             Gauge.builder("steep_repl_certificate_expiry_seconds", this, s -> s.certificate().map(e -> (double) e.secondsLeft()).orElse(Double.NaN))
@@ -140,7 +141,7 @@ public final class CoordinatorComponent implements Component {
                 .description("Failed TLS handshakes at the gRPC port").register(ctx.meters());
         FunctionCounter.builder("steep_repl_grpc_refused_calls", this, s -> s.node == null ? 0 : s.node.status().refusedCalls())
                 .description("gRPC calls refused for identity or input").register(ctx.meters());
-        Gauge.builder("steep_repl_cluster_size", this, s -> s.node == null ? 0 : s.node.status().cluster().clusterSize())
+        Gauge.builder("steep_repl_cluster_size", this, s -> s.node == null ? 0 : s.node.scheduler().view().clusterSize())
                 .description("Nodes known to this node").register(ctx.meters());
     }
 
@@ -190,10 +191,11 @@ public final class CoordinatorComponent implements Component {
 
     private ComponentHealth grpcHealth() {
         CoordinatorNode n = node;
-        if (n == null || !n.status().running()) {
+        CoordinatorNode.Status s = n == null ? null : n.status();
+        if (s == null || !s.running()) {
             return ComponentHealth.down("stopped", "the gRPC server is not running");
         }
-        return ComponentHealth.up(n.status().tlsEnabled() ? "listening" : "listening_insecure", n.status().grpcPort());
+        return ComponentHealth.up(s.tlsEnabled() ? "listening" : "listening_insecure", s.grpcPort());
     }
 
     private ComponentHealth certificateHealth() {
