@@ -19,8 +19,10 @@ import io.steep.repl.proto.v1.HealthCheckResponse;
 import io.steep.repl.testing.EmbeddedPgServer;
 import io.steep.repl.testing.PgServer;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -126,6 +128,7 @@ public final class Bench {
         }
         if (phases.contains("health")) {
             health(a.http, "health", "steep-repl /health");
+            machineFloor();
         }
         if (phases.contains("ipc")) {
             ipc();
@@ -411,6 +414,39 @@ public final class Bench {
         results.put(key + "_p99_ms", f.get("p99_ms"));
         row(key + " fixed " + rate + "/s", f, key.equals("health") ? "p99 ≤ 3" : "");
         row(key + " full speed", full, "");
+    }
+
+    /**
+     * The same /health load against {@link ReferenceHttpServer} (a fixed answer from blocking sockets, in its own JVM
+     * with the daemon's launcher options), beside the same idle PostgreSQL and daemons: the floor this machine sets
+     * under any HTTP server's latency, so that a run's /health figures can be read against their hour.
+     */
+    void machineFloor() throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(launcherHeapGcJitOptions());
+        cmd.addAll(List.of("-cp", Path.of(ReferenceHttpServer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
+                ReferenceHttpServer.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            String port = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            if (port == null) {
+                throw new IOException("the reference server did not start: " + String.join(" ", cmd));
+            }
+            results.put("floor_http_setup", "ReferenceHttpServer: blocking sockets, a fixed answer; JVM options " + String.join(" ", cmd.subList(1, cmd.size() - 3)));
+            health(new InetSocketAddress("127.0.0.1", Integer.parseInt(port.strip())), "floor_http", "machine floor: reference HTTP server");
+        } finally {
+            p.destroy();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The heap, GC and JIT options the daemon's launcher starts every JVM with (its first DEFAULT_OPTS line). */
+    List<String> launcherHeapGcJitOptions() throws IOException {
+        String line = Files.readAllLines(launcher).stream().filter(l -> l.startsWith("DEFAULT_OPTS=\""))
+                .findFirst().orElseThrow(() -> new IOException("no DEFAULT_OPTS line in " + launcher));
+        return List.of(line.substring("DEFAULT_OPTS=\"".length(), line.lastIndexOf('"')).split(" ")).stream()
+                .filter(o -> o.startsWith("-X")).toList();
     }
 
     void ipc() throws Exception {
