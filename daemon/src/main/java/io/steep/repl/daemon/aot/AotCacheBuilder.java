@@ -2,6 +2,7 @@ package io.steep.repl.daemon.aot;
 
 import io.steep.repl.daemon.config.PlatformPaths;
 
+import io.steep.repl.daemon.fs.DurableFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -258,7 +259,7 @@ public final class AotCacheBuilder {
         Path next = target.resolveSibling(target.getFileName() + ".new");
         try {
             Files.copy(made, next, StandardCopyOption.REPLACE_EXISTING);
-            Durably.replace(next, target);
+            DurableFiles.replace(next, target);
         } catch (FileSystemException e) {
             Files.deleteIfExists(next);
             // Windows will not replace a file a running JVM has mapped

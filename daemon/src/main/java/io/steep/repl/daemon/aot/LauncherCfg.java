@@ -1,5 +1,6 @@
 package io.steep.repl.daemon.aot;
 
+import io.steep.repl.daemon.fs.DurableFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -118,7 +119,7 @@ public final class LauncherCfg {
             if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
                 Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
             }
-            Durably.replace(tmp, file);
+            DurableFiles.replace(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -1,5 +1,6 @@
 package io.steep.repl.daemon.audit;
 
+import io.steep.repl.daemon.fs.DurableFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,7 +174,7 @@ public final class AuditSpool implements AutoCloseable {
             }
             f.force(true);
         }
-        fsyncDirectory();
+        DurableFiles.syncDirectory(dir); // a rejected file just created
         rejectedCount++;
     }
 
@@ -277,16 +277,7 @@ public final class AuditSpool implements AutoCloseable {
             ch.write(ByteBuffer.wrap(Long.toString(value).getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
         }
-        Files.move(tmp, dir.resolve(OFFSET), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory();
-    }
-
-    private void fsyncDirectory() {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Windows cannot open a directory as a channel; NTFS's rename is journaled anyway.
-        }
+        DurableFiles.moveIntoPlace(tmp, dir.resolve(OFFSET));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.steep.repl.daemon.certs;
 
 import io.steep.repl.daemon.certs.CertsException.Reason;
+import io.steep.repl.daemon.fs.DurableFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
@@ -8,12 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.AclEntry;
 import java.nio.file.attribute.AclEntryFlag;
@@ -157,12 +156,7 @@ public final class PemFiles {
                 }
                 ch.force(true);
             }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-            syncDirectory(dir);
+            DurableFiles.moveIntoPlace(temp, absolute);
         } catch (IOException e) {
             throw ioFailure(absolute, "cannot write", e);
         } finally {
@@ -171,17 +165,6 @@ public final class PemFiles {
             } catch (IOException ignored) {
                 // best effort: the temp file holds no more than the target would have
             }
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        if (!isPosix()) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true); // makes the rename durable
-        } catch (IOException ignored) {
-            // some file systems cannot open directories; the data itself is already on disk
         }
     }
 
