@@ -62,6 +62,7 @@ public final class TrayApp implements AppActions {
         if (!a.contains("--no-tray") && System.getProperty("os.name", "").startsWith("Linux")) {
             AwtTrayMenuController.initAwtFirst();
         }
+        JavaFxLogging.dropClassPathWarning();
         Application.launch(Fx.class, args);
     }
 

@@ -111,7 +111,7 @@ class RealDisplayTrayTest {
             String log = Files.readString(err);
             assertThat(tray.isAlive()).as("tray app still running; its output:\n" + log).isTrue();
             assertThat(log).doesNotContain("fatal error", "SIGSEGV", "Gdk-WARNING", "Gdk-CRITICAL", "Exception",
-                    "SLF4J(W)");
+                    "SLF4J(W)", "Unsupported JavaFX configuration");
         } finally {
             tray.destroy();
             tray.waitFor(10, TimeUnit.SECONDS);
