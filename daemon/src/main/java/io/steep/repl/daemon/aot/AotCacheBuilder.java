@@ -1,8 +1,8 @@
 package io.steep.repl.daemon.aot;
 
 import io.steep.repl.daemon.config.PlatformPaths;
-
 import io.steep.repl.daemon.fs.DurableFiles;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
