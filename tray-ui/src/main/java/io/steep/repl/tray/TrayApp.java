@@ -108,7 +108,7 @@ public final class TrayApp implements AppActions {
         dashboard = new DashboardWindow(connection, this);
         service = new ServiceControl(connection, dashboard::stage);
         if (!noTray && screenshotTour == null) {
-            tray = AwtTrayMenuController.install(connection.model().trayStateProperty(), this);
+            tray = AwtTrayMenuController.install(connection.model().trayStateProperty(), connection.model().serviceProperty(), this);
         }
         if (tray.isPresent()) {
             Platform.setImplicitExit(false);

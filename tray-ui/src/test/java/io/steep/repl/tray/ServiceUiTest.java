@@ -1,10 +1,14 @@
 package io.steep.repl.tray;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.steep.repl.ipc.IpcErrorCode;
 import io.steep.repl.tray.testing.FakeDaemon;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 
+import java.util.List;
+
+import static io.steep.repl.tray.testing.FakeDaemon.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ServiceUiTest extends UiTestBase {
@@ -38,6 +42,35 @@ class ServiceUiTest extends UiTestBase {
         robot.clickOn("#startService");
         waitText(robot, "#errorText", "starting steep-repl.service needs root (polkit refused)");
         assertThat(text(robot, "#errorText")).contains("elevated rights");
+    }
+
+    @Test
+    void withoutAnInstalledServiceOnlyInstallIsOffered(FxRobot robot) {
+        waitText(robot, "#service", "active (user");
+        assertThat(disabled(robot, "#startService")).isFalse();
+
+        statusBecomes(robot, json().put("scope", "system").put("installed", false).put("state", "inactive"), "not installed (system)");
+        for (String button : List.of("#startService", "#stopService", "#restartService", "#uninstallService")) {
+            assertThat(disabled(robot, button)).as(button).isTrue();
+        }
+        assertThat(disabled(robot, "#installService")).isFalse();
+
+        statusBecomes(robot, json().put("scope", "user").put("installed", true).put("state", "active"), "active (user)");
+        assertThat(disabled(robot, "#startService")).isFalse();
+    }
+
+    /** The fake daemon's service.status answers {@code status} from now on; waits for the service line to show it. */
+    private void statusBecomes(FxRobot robot, ObjectNode status, String shown) {
+        daemon.on("service.status", p -> status.put("manager", "systemd"));
+        fx(() -> {
+            app.connection().refresh();
+            return null;
+        });
+        waitText(robot, "#service", shown);
+    }
+
+    private static boolean disabled(FxRobot robot, String button) {
+        return fx(() -> robot.lookup(button).queryButton().isDisabled());
     }
 
     @Test

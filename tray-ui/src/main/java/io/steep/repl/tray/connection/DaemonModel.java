@@ -142,6 +142,15 @@ public final class DaemonModel {
         return service;
     }
 
+    /**
+     * Whether {@code service.status} says no steep-repl service is installed. Start, stop, restart and uninstall
+     * are then only an error away, and the dashboard and the tray menu turn them off. Unknown (no daemon, no service
+     * manager) is not "none": those are left to the daemon to answer.
+     */
+    public static boolean noServiceInstalled(JsonNode serviceStatus) {
+        return serviceStatus != null && serviceStatus.has("installed") && !serviceStatus.path("installed").asBoolean();
+    }
+
     public ObservableList<NodeRow> nodes() {
         return FXCollections.unmodifiableObservableList(nodes);
     }

@@ -118,6 +118,12 @@ public final class DashboardWindow {
             state.setText(s.level().label());
             icon.setImage(TrayIcons.fx(s.level().icon(), 22));
         });
+        // with no service installed (the service line says so) these could only fetch an error
+        model.serviceProperty().subscribe(s -> {
+            for (Button b : List.of(start, stop, restart, uninstall)) {
+                b.setDisable(DaemonModel.noServiceInstalled(s));
+            }
+        });
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         Label service = new Label("Service:");

@@ -1,6 +1,8 @@
 package io.steep.repl.tray.traymenu;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.steep.repl.tray.AppActions;
+import io.steep.repl.tray.connection.DaemonModel;
 import io.steep.repl.tray.notify.HealthNotifier;
 import javafx.application.Platform;
 import javafx.beans.value.ObservableValue;
@@ -13,6 +15,7 @@ import java.awt.MenuItem;
 import java.awt.PopupMenu;
 import java.awt.SystemTray;
 import java.awt.TrayIcon;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,7 +49,8 @@ public final class AwtTrayMenuController {
     }
 
     /** Adds the icon to the system tray, or returns empty when this desktop has none (or runs headless). */
-    public static Optional<AwtTrayMenuController> install(ObservableValue<TrayState> state, AppActions actions) {
+    public static Optional<AwtTrayMenuController> install(ObservableValue<TrayState> state, ObservableValue<JsonNode> service,
+                                                          AppActions actions) {
         if (GraphicsEnvironment.isHeadless() || !SystemTray.isSupported()) {
             return Optional.empty();
         }
@@ -55,9 +59,9 @@ public final class AwtTrayMenuController {
         PopupMenu menu = new PopupMenu();
         menu.add(item("Open dashboard", () -> fx(actions::openDashboard)));
         menu.addSeparator();
-        menu.add(item("Start service", () -> fx(actions::startService)));
-        menu.add(item("Stop service", () -> fx(actions::stopService)));
-        menu.add(item("Restart service", () -> fx(actions::restartService)));
+        List<MenuItem> serviceItems = List.of(item("Start service", () -> fx(actions::startService)),
+                item("Stop service", () -> fx(actions::stopService)), item("Restart service", () -> fx(actions::restartService)));
+        serviceItems.forEach(menu::add);
         menu.addSeparator();
         menu.add(item("Install service…", () -> fx(actions::installService)));
         menu.add(item("Generate certificates…", () -> fx(actions::openCertificateWizard)));
@@ -77,6 +81,11 @@ public final class AwtTrayMenuController {
         }
         AwtTrayMenuController controller = new AwtTrayMenuController(icon, size);
         state.addListener((o, a, b) -> controller.show(b));
+        // as the dashboard's buttons: with no service installed, only "Install service…" is offered
+        service.subscribe(s -> {
+            boolean enabled = !DaemonModel.noServiceInstalled(s);
+            EventQueue.invokeLater(() -> serviceItems.forEach(i -> i.setEnabled(enabled)));
+        });
         return Optional.of(controller);
     }
 
