@@ -22,9 +22,11 @@ import javafx.application.Platform;
 import javafx.scene.control.Alert;
 import javafx.stage.Stage;
 
+import java.awt.AWTError;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -55,20 +57,88 @@ public final class TrayApp implements AppActions {
             System.out.println(USAGE);
             return;
         }
+        Optional<String> wrong = commandLineProblem(a);
+        if (wrong.isPresent()) {
+            System.err.println("steep-repl-tray: " + wrong.get());
+            System.err.println(USAGE);
+            System.exit(64); // as steep-repl: wrong command line
+        }
+        String os = System.getProperty("os.name", "");
+        Optional<String> noDisplay = displayProblem(os, System.getenv());
+        if (noDisplay.isPresent()) {
+            System.err.println("steep-repl-tray: " + noDisplay.get());
+            System.exit(1);
+        }
         // junixsocket and JNA (the IPC client) load the distribution's unpacked libraries, not copies in /tmp
         BundledNativeLibraries.applyFromClassPath(System.getProperties());
         // the AWT tray needs a display; JavaFX decides its own toolkit
         System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "false"));
-        if (!a.contains("--no-tray") && System.getProperty("os.name", "").startsWith("Linux")) {
-            AwtTrayMenuController.initAwtFirst();
+        if (!a.contains("--no-tray") && os.startsWith("Linux")) {
+            try {
+                AwtTrayMenuController.initAwtFirst();
+            } catch (AWTError e) {
+                cannotOpenDisplay(e); // DISPLAY is set, but nothing answers there (or this user may not use it)
+            }
         }
         JavaFxLogging.dropClassPathWarning();
-        Application.launch(Fx.class, args);
+        try {
+            Application.launch(Fx.class, args);
+        } catch (UnsupportedOperationException e) {
+            if (String.valueOf(e.getMessage()).contains("DISPLAY")) {
+                cannotOpenDisplay(e); // GTK's "Unable to open DISPLAY" (with --no-tray, AWT did not look first)
+            }
+            throw e;
+        }
+    }
+
+    private static void cannotOpenDisplay(Throwable why) {
+        System.err.println("steep-repl-tray: cannot open the display " + System.getenv("DISPLAY") + " (" + why.getMessage()
+                + "); is the desktop session running, and may this user use it (XAUTHORITY)?");
+        System.exit(1);
     }
 
     public static String version() {
         String v = TrayApp.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
+    }
+
+    /** Options that take a value; --screenshot-tour DIR is the docs' screenshot run (ScreenshotTour), not for users. */
+    private static final List<String> WITH_VALUE = List.of("--socket", "--screenshot-tour");
+    private static final List<String> FLAGS = List.of("--no-tray", "--version", "--help", "-h");
+
+    /** What is wrong with the command line, if anything: an unknown argument, or an option without its value. */
+    static Optional<String> commandLineProblem(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (WITH_VALUE.contains(arg)) {
+                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+                    return Optional.of(arg + " needs a value");
+                }
+                i++;
+            } else if (!FLAGS.contains(arg) && !arg.startsWith("-psn_")) { // -psn_…: what old macOS Finders pass
+                return Optional.of("unknown argument " + arg);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why this desktop app cannot show anything here, if it cannot: on Linux (and other X11/Wayland systems) a
+     * display is named by DISPLAY or WAYLAND_DISPLAY; without either, AWT and GTK would only fail with a stack trace.
+     */
+    static Optional<String> displayProblem(String os, Map<String, String> env) {
+        if (os.startsWith("Windows") || os.startsWith("Mac")) {
+            return Optional.empty();
+        }
+        if (isSet(env.get("DISPLAY")) || isSet(env.get("WAYLAND_DISPLAY"))) {
+            return Optional.empty();
+        }
+        return Optional.of("no display: neither DISPLAY nor WAYLAND_DISPLAY is set. The tray is a desktop app: start it"
+                + " inside a desktop session (`steep-repl status` shows the daemon from a terminal)");
+    }
+
+    private static boolean isSet(String v) {
+        return v != null && !v.isBlank();
     }
 
     static String option(List<String> args, String name) {
