@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.steep.repl.daemon.certs.CertsException;
 import io.steep.repl.daemon.certs.TlsMaterial;
 import io.steep.repl.daemon.cluster.InvalidFieldException;
+import io.steep.repl.daemon.config.ConfigException;
 import io.steep.repl.daemon.cluster.PeerAddress;
 import io.steep.repl.daemon.cluster.PeerTransport.PeerCallException;
 import io.steep.repl.daemon.grpc.GrpcPeerTransport;
@@ -64,9 +65,12 @@ public final class HealthCommand implements Callable<Integer> {
             if (timeoutSeconds < 1 || timeoutSeconds > 600) {
                 throw new InvalidFieldException("--timeout", "must be between 1 and 600 seconds");
             }
-            material = tls.load();
+            material = tls.load(spec);
         } catch (InvalidFieldException | CertsException e) {
             err.println("steep-repl health: " + e.getMessage());
+            return USAGE;
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> err.println("steep-repl health: " + p));
             return USAGE;
         }
         Map<String, Object> result = new LinkedHashMap<>();

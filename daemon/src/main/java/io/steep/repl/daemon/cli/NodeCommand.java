@@ -7,6 +7,7 @@ import io.steep.repl.daemon.cluster.InvalidFieldException;
 import io.steep.repl.daemon.cluster.LocalNode;
 import io.steep.repl.daemon.cluster.NodeFields;
 import io.steep.repl.daemon.cluster.PeerAddress;
+import io.steep.repl.daemon.config.ConfigException;
 import io.steep.repl.daemon.cluster.PeerTransport.PeerCallException;
 import io.steep.repl.daemon.grpc.GrpcPeerTransport;
 import io.steep.repl.proto.v1.NodeInfo;
@@ -74,7 +75,7 @@ public final class NodeCommand {
             try {
                 target = PeerAddress.parse("HOST:PORT", peer);
                 PeerAddress me = PeerAddress.parse("--advertise", advertise);
-                material = tls.load();
+                material = tls.load(spec);
                 String id = nodeId;
                 if (material != null) {
                     if (id != null && !id.equals(material.nodeId())) {
@@ -89,6 +90,10 @@ public final class NodeCommand {
                         NodeFields.requirePriority("--priority", priority));
             } catch (InvalidFieldException | CertsException e) {
                 err.println("steep-repl node join: " + e.getMessage());
+                err.flush();
+                return 2;
+            } catch (ConfigException e) {
+                e.problems().forEach(p -> err.println("steep-repl node join: " + p));
                 err.flush();
                 return 2;
             }

@@ -222,6 +222,15 @@ class WiredDaemonTest {
                     "--ca", tls.caFile().orElseThrow().toString());
             assertThat(hc).as(remote.toString()).isZero();
             assertThat(remote.toString()).contains("\"status\" : \"SERVING\"", "PostgreSQL 18.", "\"node_id\" : \"test-node\"");
+            // without --cert/--key/--ca: the files the node's own config names for grpc.tls
+            StringWriter byConfig = new StringWriter();
+            CommandLine root = SteepReplCommand.commandLine();
+            root.setOut(new PrintWriter(byConfig));
+            root.setErr(new PrintWriter(byConfig));
+            int viaConfig = root.execute("--config", config.source().toString(), "health", "--remote",
+                    "127.0.0.1:" + config.grpc().port(), "--json");
+            assertThat(viaConfig).as(byConfig.toString()).isZero();
+            assertThat(byConfig.toString()).contains("\"status\" : \"SERVING\"", "\"tls\" : true");
         } finally {
             daemon.stop();
         }
