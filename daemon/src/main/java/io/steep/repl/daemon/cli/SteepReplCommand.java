@@ -1,6 +1,7 @@
 package io.steep.repl.daemon.cli;
 
 import io.steep.repl.daemon.Version;
+import io.steep.repl.daemon.logging.LoggingSetup;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,6 +118,9 @@ public final class SteepReplCommand implements Runnable {
     }
 
     public static int execute(String... args) {
+        if (!"run".equals(subcommandNamed(args))) {
+            LoggingSetup.forCommands(); // run sets up its own logging from the config
+        }
         return commandLine(args).execute(args);
     }
 

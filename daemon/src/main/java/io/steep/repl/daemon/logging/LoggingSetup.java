@@ -112,6 +112,25 @@ public final class LoggingSetup {
         return e;
     }
 
+    /**
+     * Every command but {@code run}: warnings and errors only, on stderr. A command's own output goes through its
+     * PrintWriter; without this, logback's default configuration printed the libraries' DEBUG lines (Netty's and
+     * gRPC's: some sixty for one {@code health --remote}).
+     */
+    public static void forCommands() {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        Logger rootLogger = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        rootLogger.setLevel(Level.WARN);
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(ctx);
+        console.setName("stderr");
+        console.setTarget("System.err");
+        console.setEncoder(encoder(ctx, "steep-repl: %level %logger{0}: %msg%n"));
+        console.start();
+        rootLogger.addAppender(console);
+    }
+
     /** Flushes and closes the appenders (before the process halts). */
     public static void shutdown() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
