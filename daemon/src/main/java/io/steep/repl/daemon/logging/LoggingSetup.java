@@ -58,13 +58,7 @@ public final class LoggingSetup {
             main = a;
             where.append(sys.describe());
         } else {
-            ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-            console.setContext(ctx);
-            console.setName("stderr");
-            console.setTarget("System.err");
-            console.setEncoder(encoder(ctx, "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n"));
-            console.start();
-            main = console;
+            main = stderr(ctx, "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n");
             where.append("stderr");
         }
         rootLogger.addAppender(main);
@@ -122,13 +116,17 @@ public final class LoggingSetup {
         ctx.reset();
         Logger rootLogger = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         rootLogger.setLevel(Level.WARN);
+        rootLogger.addAppender(stderr(ctx, "steep-repl: %level %logger{0}: %msg%n"));
+    }
+
+    private static Appender<ILoggingEvent> stderr(LoggerContext ctx, String pattern) {
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(ctx);
         console.setName("stderr");
         console.setTarget("System.err");
-        console.setEncoder(encoder(ctx, "steep-repl: %level %logger{0}: %msg%n"));
+        console.setEncoder(encoder(ctx, pattern));
         console.start();
-        rootLogger.addAppender(console);
+        return console;
     }
 
     /** Flushes and closes the appenders (before the process halts). */

@@ -26,15 +26,20 @@ class RemoteTlsOptionsTest {
         return new Run(cl.execute(args), err.toString());
     }
 
-    @Test
-    void theConfigsGrpcTlsFilesAreTheDefaultsRelativeToTheConfig() throws Exception {
-        Path config = Files.writeString(tmp.resolve("config.yaml"), """
+    /** A valid config whose grpc.tls names files under mine/ (relative: to the config's directory). */
+    private Path configNamingMine() throws java.io.IOException {
+        return Files.writeString(tmp.resolve("config.yaml"), """
                 repl:
                   node_id: node-b
                   postgresql: {host: 127.0.0.1, port: 5432, database: postgres, user: postgres}
                   grpc:
                     tls: {cert_file: mine/cert.pem, key_file: mine/key.pem, ca_file: mine/ca.pem}
                 """);
+    }
+
+    @Test
+    void theConfigsGrpcTlsFilesAreTheDefaultsRelativeToTheConfig() throws Exception {
+        Path config = configNamingMine();
 
         Run r = run("--config", config.toString(), "health", "--remote", "127.0.0.1:1");
 
@@ -44,13 +49,7 @@ class RemoteTlsOptionsTest {
 
     @Test
     void aNamedFileWinsOverTheConfig() throws Exception {
-        Path config = Files.writeString(tmp.resolve("config.yaml"), """
-                repl:
-                  node_id: node-b
-                  postgresql: {host: 127.0.0.1, port: 5432, database: postgres, user: postgres}
-                  grpc:
-                    tls: {cert_file: mine/cert.pem, key_file: mine/key.pem, ca_file: mine/ca.pem}
-                """);
+        Path config = configNamingMine();
 
         Run r = run("--config", config.toString(), "health", "--remote", "127.0.0.1:1", "--cert", tmp.resolve("other.pem").toString());
 
