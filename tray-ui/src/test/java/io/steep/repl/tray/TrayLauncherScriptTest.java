@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The plain distribution's sh launcher with stand-in JDKs (a {@code release} file and a {@code bin/java} that
  * echoes its arguments): which Java it refuses, with what advice, and what it starts.
  */
-@DisabledOnOs(value = OS.WINDOWS, disabledReason = "the POSIX sh launcher; Windows runs steep-repl-tray.bat or the MSI's exe")
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "tests the POSIX sh launcher, which Windows does not use: it starts"
+        + " steep-repl-tray.bat (plain distribution) or the MSI's steep-repl-tray.exe with its bundled Java 25; the"
+        + " stand-in JDKs here need sh and POSIX file modes")
 class TrayLauncherScriptTest {
 
     @TempDir
