@@ -123,18 +123,20 @@ public final class TrayApp implements AppActions {
     }
 
     /**
-     * Why this desktop app cannot show anything here, if it cannot: on Linux (and other X11/Wayland systems) a
-     * display is named by DISPLAY or WAYLAND_DISPLAY; without either, AWT and GTK would only fail with a stack trace.
+     * Why this desktop app cannot show anything here, if it cannot. On Linux both AWT (the tray icon) and JavaFX's
+     * GTK glass draw through X11 — in a Wayland session through XWayland, which sets DISPLAY — so without DISPLAY
+     * they would only fail with a stack trace.
      */
     static Optional<String> displayProblem(String os, Map<String, String> env) {
-        if (os.startsWith("Windows") || os.startsWith("Mac")) {
+        if (os.startsWith("Windows") || os.startsWith("Mac") || isSet(env.get("DISPLAY"))) {
             return Optional.empty();
         }
-        if (isSet(env.get("DISPLAY")) || isSet(env.get("WAYLAND_DISPLAY"))) {
-            return Optional.empty();
+        if (isSet(env.get("WAYLAND_DISPLAY"))) {
+            return Optional.of("DISPLAY is not set: the tray draws through X11, and this Wayland session has no XWayland"
+                    + " (or does not pass DISPLAY on). Start it where XWayland runs, or set DISPLAY");
         }
-        return Optional.of("no display: neither DISPLAY nor WAYLAND_DISPLAY is set. The tray is a desktop app: start it"
-                + " inside a desktop session (`steep-repl status` shows the daemon from a terminal)");
+        return Optional.of("no display: DISPLAY is not set. The tray is a desktop app: start it inside a desktop session"
+                + " (`steep-repl status` shows the daemon from a terminal)");
     }
 
     private static boolean isSet(String v) {

@@ -19,12 +19,15 @@ public final class TrayLauncher {
     private TrayLauncher() {
     }
 
-    /** True when a graphical session can show the tray: always on macOS/Windows, DISPLAY or WAYLAND_DISPLAY on Linux. */
+    /**
+     * True when a graphical session can show the tray: always on macOS/Windows; on Linux when DISPLAY is set (the
+     * tray's AWT icon and JavaFX's GTK glass draw through X11 — in a Wayland session through XWayland's DISPLAY).
+     */
     public static boolean displayAvailable(PlatformPaths.Os os, Map<String, String> env) {
         if (os != PlatformPaths.Os.LINUX) {
             return true;
         }
-        return !env.getOrDefault("DISPLAY", "").isBlank() || !env.getOrDefault("WAYLAND_DISPLAY", "").isBlank();
+        return !env.getOrDefault("DISPLAY", "").isBlank();
     }
 
     /**

@@ -30,7 +30,9 @@ class TrayLauncherTest {
         assertThat(TrayLauncher.displayAvailable(Os.LINUX, Map.of())).isFalse();
         assertThat(TrayLauncher.displayAvailable(Os.LINUX, Map.of("DISPLAY", ""))).isFalse();
         assertThat(TrayLauncher.displayAvailable(Os.LINUX, Map.of("DISPLAY", ":0"))).isTrue();
-        assertThat(TrayLauncher.displayAvailable(Os.LINUX, Map.of("WAYLAND_DISPLAY", "wayland-0"))).isTrue();
+        // a Wayland session without XWayland: the tray (AWT, JavaFX's GTK glass) cannot draw
+        assertThat(TrayLauncher.displayAvailable(Os.LINUX, Map.of("WAYLAND_DISPLAY", "wayland-0"))).isFalse();
+        assertThat(TrayLauncher.displayAvailable(Os.LINUX, Map.of("WAYLAND_DISPLAY", "wayland-0", "DISPLAY", ":1"))).isTrue();
         assertThat(TrayLauncher.displayAvailable(Os.MACOS, Map.of())).isTrue();
         assertThat(TrayLauncher.displayAvailable(Os.WINDOWS, Map.of())).isTrue();
     }
