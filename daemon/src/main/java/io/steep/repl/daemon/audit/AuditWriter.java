@@ -181,13 +181,14 @@ public final class AuditWriter implements Component {
         return s == null ? 0 : s.depth();
     }
 
-    /** Delivers what can be delivered now, waiting at most {@code timeout}; true if the spool is empty. */
+    /**
+     * Waits at most {@code timeout} for the spool to be delivered; true if it is empty. PostgreSQL may be down for
+     * part of the wait: right after a restart the monitor can still be finding out that the server went away, and a
+     * caller asking "is everything written?" wants the answer once it is back, not "not ready" of the moment.
+     */
     public boolean flush(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (depth() > 0 && System.nanoTime() < deadline) {
-            if (!database.status().ready()) {
-                return false;
-            }
             wake();
             Thread.sleep(20);
         }

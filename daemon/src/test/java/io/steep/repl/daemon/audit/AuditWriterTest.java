@@ -30,6 +30,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -127,16 +129,27 @@ class AuditWriterTest {
             awaitEmpty(w);
             // FAST, not IMMEDIATE: zonky runs with synchronous_commit=off, so a crash would lose the test's own setup
             Outage.stop(pg, PgServer.StopMode.FAST);
+            FutureTask<Boolean> flush = new FutureTask<>(() -> w.flush(Duration.ofSeconds(60)));
             try {
                 for (int i = 0; i < 40; i++) {
                     w.record(AuditEvent.success("test.outage", config.actor(), "test", "during-" + i, Map.of("i", i)));
                 }
                 Thread.sleep(2_000); // PostgreSQL stays away for a while; the delivery thread keeps failing
                 assertThat(w.depth()).isEqualTo(40);
+                // asked while PostgreSQL is away, flush waits for it rather than answering with the moment's "not ready"
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (d.status().ready() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(d.status().ready()).as("the monitor noticed the outage").isFalse();
+                Thread.ofVirtual().start(flush);
+                Thread.sleep(500);
+                assertThat(flush).as("flush while PostgreSQL is down").isNotDone();
             } finally {
                 Outage.start(pg);
             }
-            awaitEmpty(w);
+            assertThat(flush.get(90, TimeUnit.SECONDS)).as("flush once PostgreSQL is back").isTrue();
+            assertThat(w.depth()).isZero();
             assertThat(count(pg, db, "test.outage")).isEqualTo(45);
             try (Connection c = pg.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT string_agg(target_id, ',' ORDER BY id) FROM steep_repl.audit_log WHERE target_id LIKE 'during-%'")) {
