@@ -49,7 +49,7 @@ public final class DevConfig {
                 # Reference: docs/config.md. Safe to edit; it is never overwritten.
                 repl:
                   node_id: %s
-                  node_name: "%s (development)"
+                  node_name: "%s development node"
                   postgresql:
                     host: 127.0.0.1
                     port: %d

@@ -48,6 +48,8 @@ class EmbeddedMainJobTest {
         assertThat(DevConfig.writeIfMissing(file, "my-box")).isTrue();
         DaemonConfig c = new ConfigLoader(new PlatformPaths(PlatformPaths.Os.LINUX, Map.of(), dir), Map.of(), false).load(file, false);
         assertThat(c.nodeId()).isEqualTo("my-box");
+        // shown as "id (name)" by the tray: no parentheses of its own, or it reads "my-box (my-box (development))"
+        assertThat(c.nodeName()).isEqualTo("my-box development node");
         assertThat(c.postgresql().port()).isEqualTo(DevConfig.EMBEDDED_PORT);
         assertThat(c.postgresql().port()).isNotEqualTo(c.grpc().port());
         Files.writeString(file, "edited");
