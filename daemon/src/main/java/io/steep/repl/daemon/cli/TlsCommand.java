@@ -8,13 +8,15 @@ import io.steep.repl.daemon.certs.CertsException;
 import io.steep.repl.daemon.certs.CertsJson;
 import io.steep.repl.daemon.certs.ClusterCa;
 import io.steep.repl.daemon.certs.NodeCertificateIssuer;
+import io.steep.repl.daemon.config.ConfigException;
+import io.steep.repl.daemon.config.ConfigLoader;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Spec;
                 "  Add a node:   on the node, create-csr NODE_ID --host H;",
                 "                on the CA host, sign-csr node-csr.pem --out node-cert.pem;",
                 "                copy node-cert.pem and ca-cert.pem back. The key never travels.",
+                "  Certs directory (when no DIR is named): where the node config's",
+                "  grpc.tls files are; without a config file, <config dir>/certs.",
                 "  See docs/certificates.md."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed (one-line reason on stderr)", "2:invalid usage"})
@@ -50,21 +54,41 @@ public class TlsCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    private final Supplier<Path> defaultCertsDir;
+    /** The directory used when none is given, from the root's {@code --config} (null when not given). */
+    private final ConfigDirectory defaultCertsDir;
     private final Clock clock;
 
     public TlsCommand() {
-        this(CertsDirectory::current, Clock.systemUTC());
+        this(TlsCommand::configuredCertsDir, Clock.systemUTC());
     }
 
     /** For tests and embedding: the directory used when none is given, and the clock for validity. */
     public TlsCommand(Path defaultCertsDir, Clock clock) {
-        this(() -> defaultCertsDir, clock);
+        this(cliConfig -> defaultCertsDir, clock);
     }
 
-    private TlsCommand(Supplier<Path> defaultCertsDir, Clock clock) {
+    private TlsCommand(ConfigDirectory defaultCertsDir, Clock clock) {
         this.defaultCertsDir = defaultCertsDir;
         this.clock = clock;
+    }
+
+    @FunctionalInterface
+    private interface ConfigDirectory {
+        Path resolve(Path cliConfig) throws ConfigException;
+    }
+
+    /**
+     * The certificates of the node whose config {@code status} would read ({@code --config},
+     * {@code $STEEP_REPL_CONFIG}, the platform's): where its {@code grpc.tls} files are, as the daemon's own
+     * certificate calls do. The platform's certs directory only when there is no config file yet (a CA host, a new
+     * node); a config that cannot be read is reported, not replaced by another directory.
+     */
+    static Path configuredCertsDir(Path cliConfig) throws ConfigException {
+        ConfigLoader loader = ConfigLoader.forThisProcess().forClientOf(cliConfig);
+        if (cliConfig == null && !Files.exists(loader.locate(null))) {
+            return CertsDirectory.current();
+        }
+        return CertsDirectory.forConfig(loader.load(cliConfig));
     }
 
     @Override
@@ -84,10 +108,13 @@ public class TlsCommand implements Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         boolean help;
 
-        abstract void run(PrintWriter out);
+        abstract void run(PrintWriter out) throws ConfigException;
 
-        Path certsDir(Path given) {
-            return given != null ? given : parent.defaultCertsDir.get();
+        Path certsDir(Path given) throws ConfigException {
+            if (given != null) {
+                return given;
+            }
+            return parent.defaultCertsDir.resolve(spec.root().userObject() instanceof SteepReplCommand root ? root.config() : null);
         }
 
         Clock clock() {
@@ -105,14 +132,21 @@ public class TlsCommand implements Callable<Integer> {
                 return fail(e.getMessage());
             } catch (java.io.UncheckedIOException e) {
                 return fail(e.getCause().getMessage());
+            } catch (ConfigException e) {
+                String m = e.getMessage();
+                return fail(m + (m.endsWith(".") ? " " : ". ") + "Or name the directory on the command line.", USAGE);
             }
         }
 
         private int fail(String message) {
+            return fail(message, FAILED);
+        }
+
+        private int fail(String message, int exitCode) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("steep-repl tls " + spec.name() + ": " + message);
             err.flush();
-            return FAILED;
+            return exitCode;
         }
     }
 
@@ -121,7 +155,7 @@ public class TlsCommand implements Callable<Integer> {
                     "Writes ca-cert.pem (0644) and ca-key.pem (0600). Refuses to replace an",
                     "existing CA unless --force: that orphans every certificate it signed."})
     public static class InitCa extends Subcommand {
-        @Option(names = "--out", paramLabel = "DIR", description = "Directory to write to (default: <config dir>/certs).")
+        @Option(names = "--out", paramLabel = "DIR", description = "Directory to write to (default: the certs directory).")
         Path out;
 
         @Option(names = "--name", paramLabel = "CN", defaultValue = ClusterCa.DEFAULT_NAME,
@@ -136,7 +170,7 @@ public class TlsCommand implements Callable<Integer> {
         boolean force;
 
         @Override
-        void run(PrintWriter o) {
+        void run(PrintWriter o) throws ConfigException {
             Path dir = certsDir(out);
             ClusterCa.CaFiles files = ClusterCa.initialize(dir, name, days, force, clock());
             o.println("Created CA '" + name + "' in " + dir);
@@ -156,10 +190,10 @@ public class TlsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "NODE_ID", description = "The node id (letters, digits, '.', '_', '-'; max 63).")
         String nodeId;
 
-        @Option(names = "--ca", paramLabel = "DIR", description = "Directory of the CA (default: <config dir>/certs).")
+        @Option(names = "--ca", paramLabel = "DIR", description = "Directory of the CA (default: the certs directory).")
         Path ca;
 
-        @Option(names = "--out", paramLabel = "DIR", description = "Where to write the bundle (default: <config dir>/certs).")
+        @Option(names = "--out", paramLabel = "DIR", description = "Where to write the bundle (default: the certs directory).")
         Path out;
 
         @Option(names = "--host", paramLabel = "H", split = ",",
@@ -174,7 +208,7 @@ public class TlsCommand implements Callable<Integer> {
         boolean force;
 
         @Override
-        void run(PrintWriter o) {
+        void run(PrintWriter o) throws ConfigException {
             NodeCertificateIssuer.IssuedBundle bundle = NodeCertificateIssuer.issue(certsDir(ca), nodeId, hosts, days,
                     certsDir(out), force, clock());
             o.println("Issued certificate for node '" + nodeId + "'");
@@ -194,7 +228,7 @@ public class TlsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "NODE_ID", description = "The node id (letters, digits, '.', '_', '-'; max 63).")
         String nodeId;
 
-        @Option(names = "--out", paramLabel = "DIR", description = "Directory to write to (default: <config dir>/certs).")
+        @Option(names = "--out", paramLabel = "DIR", description = "Directory to write to (default: the certs directory).")
         Path out;
 
         @Option(names = "--host", paramLabel = "H", split = ",",
@@ -205,7 +239,7 @@ public class TlsCommand implements Callable<Integer> {
         boolean force;
 
         @Override
-        void run(PrintWriter o) {
+        void run(PrintWriter o) throws ConfigException {
             CertificateSigningRequests.CsrFiles files = CertificateSigningRequests.create(nodeId, hosts, certsDir(out), force);
             o.println("Created key and CSR for node '" + nodeId + "'");
             o.println("  " + files.key() + "  (0600: stays on this node)");
@@ -226,7 +260,7 @@ public class TlsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "CSR_FILE", description = "The node's node-csr.pem.")
         Path csr;
 
-        @Option(names = "--ca", paramLabel = "DIR", description = "Directory of the CA (default: <config dir>/certs).")
+        @Option(names = "--ca", paramLabel = "DIR", description = "Directory of the CA (default: the certs directory).")
         Path ca;
 
         @Option(names = "--out", paramLabel = "FILE", required = true, description = "Certificate file to write.")
@@ -240,7 +274,7 @@ public class TlsCommand implements Callable<Integer> {
         boolean force;
 
         @Override
-        void run(PrintWriter o) {
+        void run(PrintWriter o) throws ConfigException {
             CertificateSigningRequests.SignedCertificate signed = CertificateSigningRequests.sign(csr, certsDir(ca), out,
                     days, force, clock());
             o.println("Signed certificate for node '" + signed.report().nodeId() + "'");
@@ -260,14 +294,14 @@ public class TlsCommand implements Callable<Integer> {
                     "next to it."})
     public static class Show extends Subcommand {
         @Parameters(paramLabel = "FILE|DIR", arity = "0..1",
-                description = "A certificate file or a directory of them (default: <config dir>/certs).")
+                description = "A certificate file or a directory of them (default: the certs directory).")
         Path target;
 
         @Option(names = "--json", description = "Print JSON instead of a table.")
         boolean json;
 
         @Override
-        void run(PrintWriter o) {
+        void run(PrintWriter o) throws ConfigException {
             List<CertificateReport> reports = CertificateReport.inspect(certsDir(target), clock());
             if (json) {
                 try {

@@ -46,23 +46,9 @@ final class CertsMethods {
     }
 
     static List<IpcMethod> all(DaemonConfig config, Clock clock) {
-        Path dir = defaultDirectory(config);
+        Path dir = CertsDirectory.forConfig(config);
         return List.of(new Status(config, dir, clock), new InitCa(dir, clock), new IssueNode(config, dir, clock),
                 new CreateCsr(config, dir), new SignCsr(dir, clock));
-    }
-
-    /**
-     * Where certificates are when a call names no directory: the directory of the configured node certificate
-     * ({@code grpc.tls.cert_file}), else of the configured CA file, else {@code certs/} next to the config file,
-     * else {@link CertsDirectory#current()}. Not {@code CertsDirectory.current()} first: the system service runs as
-     * its own account, whose per-user directory is not where an admin put {@code /etc/steep/certs}.
-     */
-    static Path defaultDirectory(DaemonConfig config) {
-        DaemonConfig.Tls tls = config.grpc().tls();
-        return tls.certFile().or(tls::caFile)
-                .map(f -> f.toAbsolutePath().getParent())
-                .or(() -> Optional.ofNullable(config.source()).map(s -> s.toAbsolutePath().getParent().resolve("certs")))
-                .orElseGet(CertsDirectory::current);
     }
 
     /**

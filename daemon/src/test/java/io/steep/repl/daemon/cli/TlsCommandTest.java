@@ -75,6 +75,52 @@ class TlsCommandTest {
         assertThat(Files.readAllBytes(ca.resolve("ca-key.pem"))).isNotEqualTo(key);
     }
 
+    /** The real command tree, so the root's --config reaches the tls subcommands. */
+    private static Run runRoot(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = SteepReplCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void withoutADirectoryTheConfigsCertificatesAreShownAndMadeThere() throws Exception {
+        Path config = Files.writeString(Files.createDirectories(tmp.resolve("node")).resolve("config.yaml"), """
+                repl:
+                  node_id: node-b
+                  postgresql: {host: 127.0.0.1, port: 5432, database: postgres, user: postgres}
+                  grpc:
+                    tls: {cert_file: mine/node-cert.pem, key_file: mine/node-key.pem, ca_file: mine/ca-cert.pem}
+                """);
+        Path mine = tmp.resolve("node/mine");
+
+        Run init = runRoot("--config", config.toString(), "tls", "init-ca");
+        Run issue = runRoot("--config", config.toString(), "tls", "issue-node", "node-b", "--host", "127.0.0.1");
+        Run show = runRoot("--config", config.toString(), "tls", "show");
+
+        assertThat(init.exit()).as(init.err()).isZero();
+        assertThat(issue.exit()).as(issue.err()).isZero();
+        assertThat(mine.resolve("ca-cert.pem")).exists();
+        assertThat(mine.resolve("node-cert.pem")).exists();
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).contains(mine.resolve("node-cert.pem").toString()).contains("Node id     node-b")
+                .contains("signed by the ca-cert.pem next to it");
+    }
+
+    @Test
+    void aConfigThatCannotBeReadIsReportedNotPassedOver() throws Exception {
+        Path config = Files.writeString(tmp.resolve("config.yaml"), "repl:\n  node_id: \"bad id!\"\n");
+
+        Run show = runRoot("--config", config.toString(), "tls", "show");
+
+        assertThat(show.exit()).isEqualTo(TlsCommand.USAGE);
+        assertThat(show.err()).startsWith("steep-repl tls show: " + config + ":2: repl.node_id").contains("Or name the directory on the command line.");
+        assertThat(show.out()).isEmpty();
+    }
+
     @Test
     void initCaDefaultsToTheCertsDirectory() throws Exception {
         assertThat(run("init-ca").exit()).isZero();
