@@ -141,6 +141,7 @@ public final class Bench {
         }
         if (phases.contains("recovery")) {
             pgRecovery();
+            pgCrashDetection();
         }
         if (phases.contains("audit")) {
             audit();
@@ -590,6 +591,33 @@ public final class Bench {
         results.put("pg_recovery_from_pg_ctl_start_ms", Stats.runs(fromStartCall));
         results.put("pg_recovery_downtime_s", downSeconds);
         row("pg_recovery_ms", Stats.runs(took), "≤ 2000");
+    }
+
+    /**
+     * PostgreSQL killed the way a crash or the OOM killer does ({@code pg_ctl stop -m immediate}: no goodbye on the
+     * pooled connections); time from the server being gone to node-a's /health answering 503.
+     */
+    void pgCrashDetection() throws Exception {
+        int runs = quick ? 2 : 3;
+        say("pg_crash_detect: " + runs + " runs of an immediate stop");
+        List<Double> took = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            a.awaitHealth200(Duration.ofSeconds(60));
+            Thread.sleep(1500); // a probe's connection idle long enough that the pool checks it before lending it
+            pg.stop(PgServer.StopMode.IMMEDIATE);
+            long gone = System.nanoTime();
+            while (Http.status(a.http, "/health") == 200) {
+                if (System.nanoTime() - gone > TimeUnit.SECONDS.toNanos(30)) {
+                    throw new IllegalStateException("/health stayed 200 with PostgreSQL killed");
+                }
+                Thread.sleep(5);
+            }
+            took.add(ms(gone));
+            pg.start();
+        }
+        a.awaitHealth200(Duration.ofSeconds(60));
+        results.put("pg_crash_detect_ms", Stats.runs(took));
+        row("pg_crash_detect_ms", Stats.runs(took), "");
     }
 
     /**

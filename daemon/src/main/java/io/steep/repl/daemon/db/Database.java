@@ -19,8 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -45,6 +48,8 @@ public final class Database implements Component {
     public static final int MIN_SERVER_VERSION_NUM = 180000;
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
     static final int PORT_WATCH_MILLIS = 250;
+    /** How long a probe waits for a pooled connection before it looks at the port itself. */
+    static final int QUICK_LOOK_MILLIS = 250;
     static final String POOL_NAME = "steep-repl";
 
     private final DaemonConfig.Postgres settings;
@@ -212,7 +217,7 @@ public final class Database implements Component {
     }
 
     private void probe() throws SQLException {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = borrowForProbe(); Statement s = c.createStatement()) {
             long t0 = System.nanoTime();
             try (ResultSet rs = s.executeQuery("SELECT current_setting('server_version'), current_setting('server_version_num')::int, "
                     + "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'steep_repl')")) {
@@ -234,6 +239,55 @@ public final class Database implements Component {
                     update(PgStatus.State.READY, Optional.of(version), versionNum, latency, null, ext);
                 }
             }
+        }
+    }
+
+    /**
+     * A pooled connection for the probe. When the pool holds none that works, Hikari keeps trying for its whole
+     * connection timeout (3 s) before it says so, and a server that died without closing its connections (kill -9,
+     * the OOM killer, a crashed host) kept {@code /health} at 200 for ~4 s. So after {@link #QUICK_LOOK_MILLIS}
+     * without a connection the probe looks at the port itself: a refused connection means nothing is listening,
+     * which is the answer now. Anything else (a slow login, a slow network) waits for the pool as before.
+     */
+    private Connection borrowForProbe() throws SQLException {
+        CompletableFuture<Connection> borrow = new CompletableFuture<>();
+        Thread.ofVirtual().name("pg-probe-borrow").start(() -> {
+            try {
+                borrow.complete(pool.getConnection());
+            } catch (SQLException | RuntimeException e) {
+                borrow.completeExceptionally(e);
+            }
+        });
+        try {
+            try {
+                return borrow.get(QUICK_LOOK_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException slow) {
+                Optional<java.net.ConnectException> refused = portRefusal();
+                if (refused.isPresent()) {
+                    // the borrow goes on inside the pool; a connection it gets after all goes straight back
+                    borrow.thenAccept(Database::closeQuietly);
+                    throw new SQLException("nothing is listening on " + settings.host() + ":" + settings.port() + " ("
+                            + refused.get().getMessage() + "): is PostgreSQL running?", "08001", refused.get());
+                }
+                return borrow.get();
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop() ends the wait; the monitor loop sees running == false
+            borrow.thenAccept(Database::closeQuietly);
+            throw new SQLException("interrupted while waiting for a connection", "08001", e);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.debug("closing a probe connection nobody waits for any more", e);
         }
     }
 
@@ -352,6 +406,18 @@ public final class Database implements Component {
             }
         }
         return woken;
+    }
+
+    /** The port's refusal, if it refuses; a timeout or any other failure is no answer about the server. */
+    private Optional<java.net.ConnectException> portRefusal() {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(settings.host(), settings.port()), PORT_WATCH_MILLIS);
+            return Optional.empty();
+        } catch (java.net.ConnectException e) {
+            return Optional.of(e);
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private boolean portAccepts() {

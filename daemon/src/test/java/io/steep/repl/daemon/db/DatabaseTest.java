@@ -108,6 +108,22 @@ class DatabaseTest {
     }
 
     @Test
+    void aServerThatIsGoneIsReportedWithoutWaitingOutThePoolsTimeout(PgServer pg) throws Exception {
+        Database d = onAPortNobodyListensOn(pg);
+        d.start();
+        try {
+            // With no working connection Hikari would answer only after its connection timeout, with "request timed
+            // out after 3000ms"; the probe's own look at the port answers first, and says what is wrong.
+            PgStatus down = await(d, PgStatus.State.DISCONNECTED);
+            assertThat(down.error()).hasValueSatisfying(e -> assertThat(e)
+                    .contains("nothing is listening on 127.0.0.1:").contains("is PostgreSQL running?")
+                    .doesNotContain("timed out"));
+        } finally {
+            d.stop();
+        }
+    }
+
+    @Test
     void theMonitorCanWakeHikarisConnectionAdderWhileTheServerIsDown(PgServer pg) throws Exception {
         Database d = onAPortNobodyListensOn(pg);
         d.start();
