@@ -565,12 +565,7 @@ public final class Bench {
             a.awaitHealth200(Duration.ofSeconds(60));
             pg.stop(PgServer.StopMode.FAST);
             long down = System.nanoTime();
-            while (Http.status(a.http, "/health") == 200) {
-                if (System.nanoTime() - down > TimeUnit.SECONDS.toNanos(30)) {
-                    throw new IllegalStateException("/health stayed 200 with PostgreSQL down");
-                }
-                Thread.sleep(20);
-            }
+            awaitHealthNot200(down, 20, "with PostgreSQL down");
             long rest = TimeUnit.SECONDS.toNanos(downSeconds) - (System.nanoTime() - down);
             if (rest > 0) {
                 Thread.sleep(rest / 1_000_000);
@@ -593,6 +588,16 @@ public final class Bench {
         row("pg_recovery_ms", Stats.runs(took), "≤ 2000");
     }
 
+    /** Polls node-a's /health every {@code everyMillis} until it is no longer 200; at most 30 s from {@code since}. */
+    private void awaitHealthNot200(long since, long everyMillis, String when) throws Exception {
+        while (Http.status(a.http, "/health") == 200) {
+            if (System.nanoTime() - since > TimeUnit.SECONDS.toNanos(30)) {
+                throw new IllegalStateException("/health stayed 200 " + when);
+            }
+            Thread.sleep(everyMillis);
+        }
+    }
+
     /**
      * PostgreSQL killed the way a crash or the OOM killer does ({@code pg_ctl stop -m immediate}: no goodbye on the
      * pooled connections); time from the server being gone to node-a's /health answering 503.
@@ -606,12 +611,7 @@ public final class Bench {
             Thread.sleep(1500); // a probe's connection idle long enough that the pool checks it before lending it
             pg.stop(PgServer.StopMode.IMMEDIATE);
             long gone = System.nanoTime();
-            while (Http.status(a.http, "/health") == 200) {
-                if (System.nanoTime() - gone > TimeUnit.SECONDS.toNanos(30)) {
-                    throw new IllegalStateException("/health stayed 200 with PostgreSQL killed");
-                }
-                Thread.sleep(5);
-            }
+            awaitHealthNot200(gone, 5, "with PostgreSQL killed");
             took.add(ms(gone));
             pg.start();
         }
