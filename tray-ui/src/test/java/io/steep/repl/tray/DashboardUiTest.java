@@ -81,6 +81,13 @@ class DashboardUiTest extends UiTestBase {
         waitText(robot, "#health", "move the file away once dealt with");
         javafx.scene.control.Label health = robot.lookup("#health").queryAs(javafx.scene.control.Label.class);
         waitFx("laid out whole", () -> !health.isTextTruncated());
+        // the wide reason takes room from the left column: a long node line wraps rather than ending in "…"
+        com.fasterxml.jackson.databind.node.ObjectNode longName = FakeDaemon.status("18.1", true);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) longName.path("node")).put("node_name", "Primary replica (Berlin, rack 4)");
+        daemon.push("status.changed", longName);
+        waitText(robot, "#node", "Primary replica (Berlin, rack 4)");
+        javafx.scene.control.Label node = robot.lookup("#node").queryAs(javafx.scene.control.Label.class);
+        waitFx("node line whole", () -> !node.isTextTruncated());
         assertThat(fx(() -> health.getTooltip().getText())).contains(why);
         daemon.push("audit.appended", FakeDaemon.json().put("id", 121));
         waitFx("audit reloaded", () -> daemon.count("audit.query") == queries + 1);

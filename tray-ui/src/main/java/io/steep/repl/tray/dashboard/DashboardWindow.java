@@ -170,6 +170,9 @@ public final class DashboardWindow {
         health.setMaxWidth(360);
         // as tall as its text: a reason names a file path and what to do, and a row height would cut it with "…"
         health.setMinHeight(Region.USE_PREF_SIZE);
+        // a long node name beside a long health reason: on two lines rather than cut
+        node.setWrapText(true);
+        node.setMinHeight(Region.USE_PREF_SIZE);
         row(g, 0, 0, "Daemon", version);
         row(g, 0, 1, "Uptime", uptime);
         row(g, 0, 2, "Node", node);
