@@ -7,8 +7,8 @@ import io.steep.repl.daemon.certs.TlsMaterial;
 import io.steep.repl.daemon.config.ConfigException;
 import io.steep.repl.daemon.config.ConfigLoader;
 import io.steep.repl.daemon.config.DaemonConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -58,11 +58,11 @@ public final class RemoteTlsOptions {
         Path dir = CertsDirectory.current();
         Path[] fromDir = {dir.resolve(NodeCertificateIssuer.CERT_FILE), dir.resolve(NodeCertificateIssuer.KEY_FILE),
                 dir.resolve(ClusterCa.CERT_FILE)};
-        ConfigLoader loader = ConfigLoader.forThisProcess().forClientOf(cliConfig);
-        if (cliConfig == null && !Files.exists(loader.locate(null))) {
+        Optional<DaemonConfig> config = ConfigLoader.forThisProcess().forClientOf(cliConfig).loadIfPresent(cliConfig);
+        if (config.isEmpty()) {
             return fromDir;
         }
-        DaemonConfig.Tls tls = loader.load(cliConfig).grpc().tls();
+        DaemonConfig.Tls tls = config.get().grpc().tls();
         return new Path[] {tls.certFile().orElse(fromDir[0]), tls.keyFile().orElse(fromDir[1]), tls.caFile().orElse(fromDir[2])};
     }
 }

@@ -11,7 +11,6 @@ import io.steep.repl.daemon.certs.NodeCertificateIssuer;
 import io.steep.repl.daemon.config.ConfigException;
 import io.steep.repl.daemon.config.ConfigLoader;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -84,11 +83,8 @@ public class TlsCommand implements Callable<Integer> {
      * node); a config that cannot be read is reported, not replaced by another directory.
      */
     static Path configuredCertsDir(Path cliConfig) throws ConfigException {
-        ConfigLoader loader = ConfigLoader.forThisProcess().forClientOf(cliConfig);
-        if (cliConfig == null && !Files.exists(loader.locate(null))) {
-            return CertsDirectory.current();
-        }
-        return CertsDirectory.forConfig(loader.load(cliConfig));
+        return ConfigLoader.forThisProcess().forClientOf(cliConfig).loadIfPresent(cliConfig)
+                .map(CertsDirectory::forConfig).orElseGet(CertsDirectory::current);
     }
 
     @Override

@@ -100,6 +100,18 @@ public final class ConfigLoader {
         return load(locate(cliConfig), true);
     }
 
+    /**
+     * For commands that take defaults from a node's config ({@code tls}, {@code health --remote}): the config
+     * {@link #load(Path)} would read, or empty when none is named and the platform's file does not exist yet (a CA
+     * host, a node not set up). A config that exists but cannot be read is an error, not a reason to use others.
+     */
+    public Optional<DaemonConfig> loadIfPresent(Path cliConfig) throws ConfigException {
+        if (cliConfig == null && !Files.exists(locate(null))) {
+            return Optional.empty();
+        }
+        return Optional.of(load(cliConfig));
+    }
+
     /** Reads {@code file}; {@code applyEnv}: apply the PG* overrides (false to show the file's own values). */
     public DaemonConfig load(Path file, boolean applyEnv) throws ConfigException {
         String text;
