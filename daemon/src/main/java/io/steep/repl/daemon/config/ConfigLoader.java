@@ -102,11 +102,14 @@ public final class ConfigLoader {
 
     /**
      * For commands that take defaults from a node's config ({@code tls}, {@code health --remote}): the config
-     * {@link #load(Path)} would read, or empty when none is named and the platform's file does not exist yet (a CA
-     * host, a node not set up). A config that exists but cannot be read is an error, not a reason to use others.
+     * {@link #load(Path)} would read, or empty when none is named (neither {@code --config} nor
+     * {@code $STEEP_REPL_CONFIG}) and the platform's file does not exist yet (a CA host, a node not set up). A named
+     * file that is missing, or a config that cannot be read, is an error, not a reason to use other defaults.
      */
     public Optional<DaemonConfig> loadIfPresent(Path cliConfig) throws ConfigException {
-        if (cliConfig == null && !Files.exists(locate(null))) {
+        String fromEnv = env.get(CONFIG_ENV);
+        boolean named = cliConfig != null || (fromEnv != null && !fromEnv.isBlank());
+        if (!named && !Files.exists(locate(null))) {
             return Optional.empty();
         }
         return Optional.of(load(cliConfig));

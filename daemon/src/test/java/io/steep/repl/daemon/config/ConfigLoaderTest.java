@@ -245,6 +245,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void defaultsFromANodesConfigOnlyWhenThereIsOneAndANamedFileMustExist() throws Exception {
+        assertThat(loader().loadIfPresent(null)).as("no config anywhere: a CA host, a new node").isEmpty();
+        Path platform = Files.createDirectories(dir.resolve("home/.config/steep")).resolve("config.yaml");
+        Files.writeString(platform, "repl:\n  node_id: node-p\n");
+        assertThat(loader().loadIfPresent(null)).hasValueSatisfying(c -> assertThat(c.nodeId()).isEqualTo("node-p"));
+
+        Path missing = dir.resolve("typo.yaml");
+        env.put(ConfigLoader.CONFIG_ENV, missing.toString());
+        assertThatThrownBy(() -> loader().loadIfPresent(null)).as("$STEEP_REPL_CONFIG names a missing file")
+                .isInstanceOf(ConfigException.class).hasMessageContaining(missing.toString());
+        env.remove(ConfigLoader.CONFIG_ENV);
+        assertThatThrownBy(() -> loader().loadIfPresent(missing)).as("--config names a missing file")
+                .isInstanceOf(ConfigException.class).hasMessageContaining(missing.toString());
+    }
+
+    @Test
     void durations() {
         assertThat(Durations.parse("1s")).isEqualTo(Duration.ofSeconds(1));
         assertThat(Durations.parse("17520h")).isEqualTo(Duration.ofHours(17520));
