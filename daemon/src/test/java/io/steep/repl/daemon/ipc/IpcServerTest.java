@@ -22,13 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -389,7 +389,8 @@ class IpcServerTest {
     void aSubscriberThatDoesNotReadIsDroppedWithoutStallingOthers() throws Exception {
         server.close();
         server = Fixtures.server(sock, methods, events, IpcServerOptions.defaults().withOutboundQueueLines(4));
-        List<IpcEvent> fastGot = Collections.synchronizedList(new ArrayList<>());
+        // read with streams while the client's reader thread adds: a synchronizedList's stream is not synchronized
+        List<IpcEvent> fastGot = new CopyOnWriteArrayList<>();
         try (IpcClient fast = client(); RawClient slow = RawClient.connect(sock)) {
             fast.subscribe(List.of(), fastGot::add, T);
             slow.send("{\"id\":\"s\",\"method\":\"events.subscribe\"}\n"); // and never reads again
