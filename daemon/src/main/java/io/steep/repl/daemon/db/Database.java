@@ -410,8 +410,8 @@ public final class Database implements Component {
 
     /** The port's refusal, if it refuses; a timeout or any other failure is no answer about the server. */
     private Optional<java.net.ConnectException> portRefusal() {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress(settings.host(), settings.port()), PORT_WATCH_MILLIS);
+        try {
+            connectToPort();
             return Optional.empty();
         } catch (java.net.ConnectException e) {
             return Optional.of(e);
@@ -421,11 +421,18 @@ public final class Database implements Component {
     }
 
     private boolean portAccepts() {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress(settings.host(), settings.port()), PORT_WATCH_MILLIS);
+        try {
+            connectToPort();
             return true;
         } catch (java.io.IOException e) {
             return false;
+        }
+    }
+
+    /** A bare TCP connect to the server's port, closed at once (PostgreSQL logs nothing for one that sends nothing). */
+    private void connectToPort() throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(settings.host(), settings.port()), PORT_WATCH_MILLIS);
         }
     }
 
