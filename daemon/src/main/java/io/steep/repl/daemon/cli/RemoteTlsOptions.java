@@ -46,7 +46,7 @@ public final class RemoteTlsOptions {
         }
         Path[] files = {cert, key, ca};
         if (cert == null || key == null || ca == null) {
-            Path[] defaults = defaults(spec != null && spec.root().userObject() instanceof SteepReplCommand root ? root.config() : null);
+            Path[] defaults = defaults(SteepReplCommand.configOf(spec));
             for (int i = 0; i < files.length; i++) {
                 files[i] = files[i] != null ? files[i] : defaults[i];
             }

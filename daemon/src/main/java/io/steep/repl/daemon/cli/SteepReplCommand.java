@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -40,6 +41,11 @@ public final class SteepReplCommand implements Runnable {
 
     public Path config() {
         return config;
+    }
+
+    /** The root's {@code --config} as seen from any subcommand's spec; null when not given (or not under the root). */
+    static Path configOf(CommandSpec spec) {
+        return spec != null && spec.root().userObject() instanceof SteepReplCommand root ? root.config() : null;
     }
 
     /**

@@ -110,7 +110,7 @@ public class TlsCommand implements Callable<Integer> {
             if (given != null) {
                 return given;
             }
-            return parent.defaultCertsDir.resolve(spec.root().userObject() instanceof SteepReplCommand root ? root.config() : null);
+            return parent.defaultCertsDir.resolve(SteepReplCommand.configOf(spec));
         }
 
         Clock clock() {
