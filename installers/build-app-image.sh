@@ -115,9 +115,10 @@ rm -f "$runtime"/lib/server/classes_nocoops.jsa "$runtime"/bin/server/classes_no
 # 3. The app image. JVM options: the same small-daemon settings as the plain distribution's launcher
 #    (daemon/src/main/dist/bin/steep-repl) and the tray's (tray-ui/src/main/dist/bin/steep-repl-tray).
 daemon_opts="-Xms16m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
-# Linux only (the option does not exist elsewhere): transparent huge pages for the heap and code cache, as the plain
-# launcher does (see there); silent where the host has THP off
-[ $os = linux ] && daemon_opts="$daemon_opts -XX:+UseTransparentHugePages -Xlog:pagesize=error"
+# Linux only, as the plain launcher does (see there): transparent huge pages for the heap and code cache (silent
+# where the host has THP off), and the freed native memory given back to the system every 2 s (glibc's heap; the
+# JVM cannot trim elsewhere)
+[ $os = linux ] && daemon_opts="$daemon_opts -XX:+UseTransparentHugePages -Xlog:pagesize=error -XX:TrimNativeHeapInterval=2000 -Xlog:trimnative=error"
 case $os in
   linux)   icon="$icons/png/steep-repl-256.png"; daemon_exe='$BINDIR/steep-repl' ;;
   macos)   icon="$icons/dist/steep-repl.icns";   daemon_exe='$BINDIR/steep-repl' ;;

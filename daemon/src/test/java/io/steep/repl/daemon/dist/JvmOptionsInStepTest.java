@@ -56,19 +56,25 @@ class JvmOptionsInStepTest {
     }
 
     /**
-     * Linux adds transparent huge pages (an option only Linux JVMs know, so neither the bat file, procrun nor the
-     * training has it; the AOT cache does not depend on it): the plain launcher and the Linux app image add the
-     * same ones, and never without the setting that keeps a THP-less host quiet.
+     * Linux adds transparent huge pages and the periodic trim of glibc's heap (options only Linux JVMs use, so
+     * neither the bat file, procrun nor the training has them; the AOT cache depends on neither): the plain
+     * launcher's two Linux lines and the Linux app image add the same options, and never without the settings that
+     * keep a host without THP, or a JVM that cannot trim, from warning at every start.
      */
     @Test
-    void theLinuxLaunchersAddTheSameHugePageOptions() throws IOException {
-        Set<String> sh = options(group(read("src/main/dist/bin/steep-repl"),
+    void theLinuxLaunchersAddTheSameLinuxOptions() throws IOException {
+        String launcher = read("src/main/dist/bin/steep-repl");
+        Set<String> sh = options(group(launcher,
                 "^if \\[ -e /sys/kernel/mm/transparent_hugepage/enabled \\]; then DEFAULT_OPTS=\"\\$DEFAULT_OPTS ([^\"]+)\"",
-                "bin/steep-repl's Linux line"));
+                "bin/steep-repl's huge-page line"));
+        sh.addAll(options(group(launcher,
+                "^if \\[ -e /proc/sys/kernel/osrelease \\]; then DEFAULT_OPTS=\"\\$DEFAULT_OPTS ([^\"]+)\"",
+                "bin/steep-repl's native-trim line")));
         Set<String> appImage = options(group(read("../installers/build-app-image.sh"),
                 "^\\[ \\$os = linux \\] && daemon_opts=\"\\$daemon_opts ([^\"]+)\"", "build-app-image.sh's Linux line"));
 
-        assertThat(sh).containsExactlyInAnyOrder("-XX:+UseTransparentHugePages", "-Xlog:pagesize=error");
+        assertThat(sh).containsExactlyInAnyOrder("-XX:+UseTransparentHugePages", "-Xlog:pagesize=error",
+                "-XX:TrimNativeHeapInterval=2000", "-Xlog:trimnative=error");
         assertThat(appImage).as("the Linux app image").isEqualTo(sh);
     }
 
