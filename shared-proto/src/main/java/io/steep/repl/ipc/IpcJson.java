@@ -20,39 +20,50 @@ public final class IpcJson {
     /** Longest request/answer line, newline excluded. Longer lines get {@code INVALID_REQUEST} and a close. */
     public static final int MAX_LINE_BYTES = 1024 * 1024;
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            // newer peers may add fields; an older reader must keep working
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // "{...} trailing" is one request plus garbage, not a request
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    /**
+     * Built when first asked for: binding records costs ~400 classes that a daemon answering {@code status.get} and
+     * {@code health.check} never needs (those answers, and the envelope, are trees, {@link JsonTrees}).
+     */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                // newer peers may add fields; an older reader must keep working
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // "{...} trailing" is one request plus garbage, not a request
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
 
     private IpcJson() {
     }
 
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Mapper.INSTANCE;
     }
 
     /** Serialises one message as a {@code \n}-terminated UTF-8 line. */
     public static byte[] line(Object message) {
-        try {
-            // answers through the hand-built envelope (AnswerTrees: the first answer of a fresh JVM is cheaper)
-            byte[] json = MAPPER.writeValueAsBytes(message instanceof IpcResponse r ? AnswerTrees.response(r) : message);
-            byte[] line = Arrays.copyOf(json, json.length + 1);
-            line[json.length] = '\n';
-            return line;
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot serialise IPC message " + message.getClass().getName(), e);
-        }
+        // the protocol's own messages through hand-built trees (AnswerTrees), anything else through the mapper
+        JsonNode tree = switch (message) {
+            case IpcRequest r -> AnswerTrees.request(r);
+            case IpcResponse r -> AnswerTrees.response(r);
+            case IpcEvent e -> AnswerTrees.event(e);
+            default -> mapper().valueToTree(message);
+        };
+        byte[] json = JsonTrees.bytes(tree);
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
     }
 
-    /** A result as a tree: {@code status.get}'s built by hand ({@link AnswerTrees}), others by Jackson. */
+    /**
+     * A result as a tree: trees as they are, {@code status.get}'s and {@code health.check}'s built by hand
+     * ({@link AnswerTrees}), others by Jackson's data binding.
+     */
     public static JsonNode tree(Object value) {
         JsonNode built = AnswerTrees.treeOrNull(value);
-        return built != null ? built : MAPPER.valueToTree(value);
+        return built != null ? built : mapper().valueToTree(value);
     }
 
     /** What a request line turned out to be. */
@@ -70,7 +81,7 @@ public final class IpcJson {
     public static Decoded decodeRequest(byte[] line) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(line);
+            root = JsonTrees.read(line);
         } catch (Exception e) {
             return new Invalid(null, "request is not valid JSON: " + shortReason(e)
                     + " — send one JSON object per line: {\"id\":\"…\",\"method\":\"…\",\"params\":{…}}");
@@ -115,7 +126,7 @@ public final class IpcJson {
     public static Incoming decodeIncoming(byte[] line) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(line);
+            root = JsonTrees.read(line);
         } catch (Exception e) {
             return new Unreadable("not JSON: " + shortReason(e));
         }

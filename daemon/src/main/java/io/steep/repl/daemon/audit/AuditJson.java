@@ -1,17 +1,15 @@
 package io.steep.repl.daemon.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.steep.repl.ipc.JsonTrees;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +23,11 @@ import java.util.UUID;
  * cannot make a spool written by the previous version unreadable. The format is byte for byte what Jackson's record
  * serialisation with the JSR-310 module wrote before ({@code AuditJsonTest} holds both to it). It is also cheaper
  * on every start: building Jackson's record (de)serialisers and the time module cost ~40 ms of CPU in a fresh JVM,
- * and a start writes one event and delivers it.
+ * and a start writes one event and delivers it; read and written by {@link JsonTrees}, no data binding is loaded.
  */
 final class AuditJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private AuditJson() {
     }
@@ -44,15 +41,15 @@ final class AuditJson {
         n.put("actor", e.actor());
         n.put("targetType", e.targetType());
         n.put("targetId", e.targetId());
-        n.set("details", node(e.details()));
+        n.set("details", JsonTrees.valueOf(e.details()));
         n.put("success", e.success());
         n.put("errorMessage", e.errorMessage());
-        return (MAPPER.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
+        return (JsonTrees.string(n) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** One spool line (without its newline); an IOException names what is wrong with it. */
     static AuditEvent event(byte[] line) throws IOException {
-        JsonNode n = MAPPER.readTree(line);
+        JsonNode n = JsonTrees.read(line);
         if (n == null || !n.isObject()) {
             throw new IOException("audit spool line is not a JSON object");
         }
@@ -75,8 +72,8 @@ final class AuditJson {
     static String newValue(AuditEvent e) throws IOException {
         ObjectNode n = NODES.objectNode();
         n.put("event_id", e.eventId().toString());
-        e.details().forEach((k, v) -> n.set(k, node(v)));
-        return MAPPER.writeValueAsString(n);
+        e.details().forEach((k, v) -> n.set(k, JsonTrees.valueOf(v)));
+        return JsonTrees.string(n);
     }
 
     private static String required(JsonNode n, String field) throws IOException {
@@ -90,33 +87,6 @@ final class AuditJson {
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : v.asText();
-    }
-
-    /** Details hold JSON-like values (text, numbers, booleans, maps, lists); anything else is stored as its text. */
-    private static JsonNode node(Object v) {
-        return switch (v) {
-            case null -> NODES.nullNode();
-            case String s -> NODES.textNode(s);
-            case Boolean b -> NODES.booleanNode(b);
-            case Integer i -> NODES.numberNode(i);
-            case Long l -> NODES.numberNode(l);
-            case Short s -> NODES.numberNode(s);
-            case Double d -> NODES.numberNode(d);
-            case Float f -> NODES.numberNode(f);
-            case java.math.BigInteger b -> NODES.numberNode(b);
-            case java.math.BigDecimal b -> NODES.numberNode(b);
-            case Map<?, ?> m -> {
-                ObjectNode o = NODES.objectNode();
-                m.forEach((k, x) -> o.set(String.valueOf(k), node(x)));
-                yield o;
-            }
-            case Collection<?> c -> {
-                ArrayNode a = NODES.arrayNode();
-                c.forEach(x -> a.add(node(x)));
-                yield a;
-            }
-            default -> NODES.textNode(v.toString());
-        };
     }
 
     /** As Jackson reads untyped JSON: LinkedHashMap, ArrayList, String, Integer/Long/BigInteger, Double, Boolean. */

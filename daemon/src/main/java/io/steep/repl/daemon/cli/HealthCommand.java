@@ -1,8 +1,7 @@
 package io.steep.repl.daemon.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.steep.repl.daemon.certs.CertsException;
+import io.steep.repl.ipc.JsonTrees;
 import io.steep.repl.daemon.certs.TlsMaterial;
 import io.steep.repl.daemon.cluster.InvalidFieldException;
 import io.steep.repl.daemon.config.ConfigException;
@@ -101,7 +100,7 @@ public final class HealthCommand implements Callable<Integer> {
             exit = NOT_SERVING;
         }
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+            out.println(JsonTrees.pretty(JsonTrees.valueOf(result)));
         } else if (result.containsKey("error")) {
             err.println("steep-repl health: " + result.get("error"));
         } else {

@@ -147,11 +147,11 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * AOT training: one {@code status.get} over our own IPC endpoint, as the first client of every real start
-     * (the tray, {@code steep-repl status}, a readiness probe) asks, so the cache holds the classes that answer it —
-     * Jackson's record serialisation above all. Without it they were in the cache only as long as something else
-     * in the training happened to load them (the audit spool once did), and were read from the jars, and verified,
-     * at the first request of every start. Asked through the project's own {@link IpcClient}, which {@code
-     * steep-repl status} runs with the same cache.
+     * (the tray, {@code steep-repl status}, a readiness probe) asks, so the cache holds the classes that answer it:
+     * the IPC session, the hand-built answer trees and jackson-core's generator. Without it they were read from the
+     * jars, and verified, at the first request of every start. Asked through the project's own {@link IpcClient},
+     * which {@code steep-repl status} runs with the same cache; neither side binds records here, so Jackson's data
+     * binding stays out of the cache (docs/benchmarks.md, eleventh day).
      */
     private static void askOwnStatus(DaemonConfig config, PrintWriter err) {
         if (!config.ipc().enabled()) {

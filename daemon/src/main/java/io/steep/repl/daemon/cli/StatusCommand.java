@@ -4,12 +4,13 @@ import io.steep.repl.daemon.service.ServiceControl;
 import io.steep.repl.daemon.service.ServiceStatus;
 import io.steep.repl.ipc.IpcException;
 import io.steep.repl.ipc.IpcMethods;
+import io.steep.repl.ipc.JsonTrees;
 import io.steep.repl.ipc.client.IpcClient;
 import io.steep.repl.ipc.transport.AccessPolicy;
 import io.steep.repl.ipc.transport.IpcEndpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.steep.repl.daemon.config.ConfigException;
 import io.steep.repl.daemon.config.ConfigLoader;
@@ -57,8 +58,6 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--user", description = "report the per-user service instead of the system service")
     boolean user;
 
-    private final ObjectMapper mapper = new ObjectMapper();
-
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -72,7 +71,7 @@ final class StatusCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.ERROR;
         }
-        ObjectNode result = mapper.createObjectNode();
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
         result.put("config", String.valueOf(config.source()));
         boolean running = InstanceLock.isHeld(config.audit().spoolDir());
         result.put("running", running);
@@ -109,7 +108,7 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         String service = serviceLine(result);
-        out.println(json ? mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result) : human + service);
+        out.println(json ? JsonTrees.pretty(result) : human + service);
         out.flush();
         return code;
     }
@@ -155,7 +154,7 @@ final class StatusCommand implements Callable<Integer> {
             if (r.statusCode() != 200 && r.statusCode() != 503) {
                 throw new IOException("HTTP " + r.statusCode());
             }
-            return mapper.readTree(r.body());
+            return JsonTrees.read(r.body());
         }
     }
 

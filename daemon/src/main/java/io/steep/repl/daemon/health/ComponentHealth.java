@@ -2,6 +2,8 @@ package io.steep.repl.daemon.health;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One entry of {@code components} in the health contract (upstream's http-health.md): absent fields are left out.
@@ -24,5 +26,30 @@ public record ComponentHealth(boolean healthy, String status, String version,
 
     public static ComponentHealth down(String status, String error) {
         return new ComponentHealth(false, status, null, 0, null, error);
+    }
+
+    /**
+     * As the annotations above say Jackson writes it, built by hand so {@code /health} needs no data binding
+     * ({@code ComponentHealthTest} holds the two to the same bytes).
+     */
+    public ObjectNode toJson() {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("healthy", healthy);
+        if (status != null) {
+            n.put("status", status);
+        }
+        if (version != null) {
+            n.put("version", version);
+        }
+        if (port != 0) {
+            n.put("port", port);
+        }
+        if (latencyMs != null) {
+            n.put("latency_ms", latencyMs);
+        }
+        if (error != null) {
+            n.put("error", error);
+        }
+        return n;
     }
 }

@@ -1,9 +1,7 @@
 package io.steep.repl.daemon.health;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
@@ -37,6 +35,7 @@ import io.steep.repl.daemon.lifecycle.Component;
 import io.steep.repl.daemon.lifecycle.DaemonContext;
 import io.steep.repl.daemon.lifecycle.StartupException;
 import io.steep.repl.daemon.net.PortOwner;
+import io.steep.repl.ipc.JsonTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +44,6 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -79,12 +77,6 @@ public final class HttpHealthServer implements Component {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final DaemonContext ctx;
-    /**
-     * Jackson's default buffer recycling is per thread; a shared pool serves the event loop and the callers of
-     * {@link #healthBody()} ({@code status}) alike, without fresh ~16 KB encoding buffers per request.
-     */
-    private final ObjectMapper json = new ObjectMapper(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
     private EventLoopGroup loop;
     private Channel server;
 
@@ -237,8 +229,8 @@ public final class HttpHealthServer implements Component {
         try {
             return switch (path) {
                 case "/health" -> {
-                    Map<String, Object> body = healthBody();
-                    yield jsonResponse("healthy".equals(body.get("status")) ? HttpResponseStatus.OK
+                    ObjectNode body = healthBody();
+                    yield jsonResponse("healthy".equals(body.path("status").asText()) ? HttpResponseStatus.OK
                             : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
                 }
                 case "/ready" -> ready();
@@ -250,19 +242,19 @@ public final class HttpHealthServer implements Component {
         }
     }
 
-    /** The /health document (also what {@code status} prints). */
-    public Map<String, Object> healthBody() {
+    /** The /health document, a tree written without data binding ({@link JsonTrees}). */
+    public ObjectNode healthBody() {
         Map<String, ComponentHealth> components = ctx.health().snapshot();
         boolean healthy = components.values().stream().allMatch(ComponentHealth::healthy);
         DaemonContext.NodeInfo node = ctx.node();
-        Map<String, Object> nodeJson = new LinkedHashMap<>();
-        nodeJson.put("node_id", node.nodeId());
-        nodeJson.put("node_name", node.nodeName());
-        nodeJson.put("is_coordinator", node.isCoordinator());
-        Map<String, Object> body = new LinkedHashMap<>();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("status", healthy ? "healthy" : "unhealthy");
-        body.put("components", components);
-        body.put("node", nodeJson);
+        ObjectNode componentsJson = body.putObject("components");
+        components.forEach((name, h) -> componentsJson.set(name, h.toJson()));
+        body.putObject("node")
+                .put("node_id", node.nodeId())
+                .put("node_name", node.nodeName())
+                .put("is_coordinator", node.isCoordinator());
         body.put("uptime_seconds", ctx.uptime().toSeconds());
         body.put("version", ctx.version());
         return body;
@@ -281,14 +273,9 @@ public final class HttpHealthServer implements Component {
         return jsonResponse(HttpResponseStatus.OK, Map.of("ready", true));
     }
 
-    private FullHttpResponse jsonResponse(HttpResponseStatus status, Object body) {
-        byte[] bytes;
-        try {
-            bytes = json.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode the " + status.code() + " answer", e);
-        }
-        FullHttpResponse r = response(status, "application/json", bytes);
+    /** {@code body}: a tree, or a map of text and booleans ({@link JsonTrees#valueOf}). */
+    private static FullHttpResponse jsonResponse(HttpResponseStatus status, Object body) {
+        FullHttpResponse r = response(status, "application/json", JsonTrees.bytes(JsonTrees.valueOf(body)));
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         return r;
     }

@@ -40,7 +40,10 @@ import java.util.Set;
  */
 final class CertsMethods {
 
-    private static final ObjectMapper JSON = CertsJson.mapper();
+    /** Built at the first certificate call, not when the methods are registered: a start binds no records. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = CertsJson.mapper();
+    }
 
     private CertsMethods() {
     }
@@ -94,11 +97,11 @@ final class CertsMethods {
             } catch (CertsException e) {
                 throw toIpc(e);
             }
-            ObjectNode result = JSON.createObjectNode();
+            ObjectNode result = Json.MAPPER.createObjectNode();
             result.put("dir", dir.toString()).put("exists", Files.isDirectory(dir));
             result.set("ca", pick(reports, true, asked.isEmpty() ? tls.caFile() : Optional.empty(), ClusterCa.CERT_FILE));
             result.set("node", pick(reports, false, asked.isEmpty() ? tls.certFile() : Optional.empty(), NodeCertificateIssuer.CERT_FILE));
-            result.set("certificates", JSON.valueToTree(reports));
+            result.set("certificates", Json.MAPPER.valueToTree(reports));
             ObjectNode configured = result.putObject("configured");
             tls.certFile().ifPresent(f -> configured.put("cert_file", f.toString()));
             tls.keyFile().ifPresent(f -> configured.put("key_file", f.toString()));
@@ -114,7 +117,7 @@ final class CertsMethods {
             Optional<CertificateReport> chosen = configured.flatMap(f -> kind.stream().filter(r -> f.equals(r.file())).findFirst())
                     .or(() -> kind.stream().filter(r -> r.file() != null && r.file().getFileName().toString().equals(fileName)).findFirst())
                     .or(() -> kind.stream().findFirst());
-            return chosen.<JsonNode>map(JSON::valueToTree).orElse(JSON.nullNode());
+            return chosen.<JsonNode>map(Json.MAPPER::valueToTree).orElse(Json.MAPPER.nullNode());
         }
     }
 
@@ -137,7 +140,7 @@ final class CertsMethods {
             int days = Params.optionalInt(params, "days", ClusterCa.DEFAULT_DAYS, 1, ClusterCa.MAX_DAYS);
             boolean force = AdminParams.flag(params, "force");
             try {
-                return JSON.valueToTree(ClusterCa.initialize(dir, cn, days, force, clock));
+                return Json.MAPPER.valueToTree(ClusterCa.initialize(dir, cn, days, force, clock));
             } catch (CertsException e) {
                 throw toIpc(e);
             }
@@ -165,7 +168,7 @@ final class CertsMethods {
             Path outDir = AdminParams.optionalPath(params, "out_dir").orElse(defaultDir);
             boolean force = AdminParams.flag(params, "force");
             try {
-                return JSON.valueToTree(NodeCertificateIssuer.issue(caDir, nodeId, hosts, days, outDir, force, clock));
+                return Json.MAPPER.valueToTree(NodeCertificateIssuer.issue(caDir, nodeId, hosts, days, outDir, force, clock));
             } catch (CertsException e) {
                 throw toIpc(e);
             }
@@ -191,7 +194,7 @@ final class CertsMethods {
             Path outDir = AdminParams.optionalPath(params, "out_dir").orElse(defaultDir);
             boolean force = AdminParams.flag(params, "force");
             try {
-                return JSON.valueToTree(CertificateSigningRequests.create(nodeId, hosts, outDir, force));
+                return Json.MAPPER.valueToTree(CertificateSigningRequests.create(nodeId, hosts, outDir, force));
             } catch (CertsException e) {
                 throw toIpc(e);
             }
@@ -218,7 +221,7 @@ final class CertsMethods {
             int days = Params.optionalInt(params, "days", NodeCertificateIssuer.DEFAULT_DAYS, 1, ClusterCa.MAX_DAYS);
             boolean force = AdminParams.flag(params, "force");
             try {
-                return JSON.valueToTree(CertificateSigningRequests.sign(csr, caDir, out, days, force, clock));
+                return Json.MAPPER.valueToTree(CertificateSigningRequests.sign(csr, caDir, out, days, force, clock));
             } catch (CertsException e) {
                 throw toIpc(e);
             }

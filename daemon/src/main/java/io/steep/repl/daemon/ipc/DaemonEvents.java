@@ -1,9 +1,12 @@
 package io.steep.repl.daemon.ipc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.steep.repl.daemon.db.PgStatus;
 import io.steep.repl.ipc.IpcEvent;
+import io.steep.repl.ipc.IpcJson;
+import io.steep.repl.ipc.JsonTrees;
 import io.steep.repl.ipc.message.AuditEntry;
 import io.steep.repl.ipc.message.HealthResult;
 import io.steep.repl.ipc.message.NodeInfo;
@@ -20,7 +23,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -35,7 +37,6 @@ import java.util.Objects;
 public final class DaemonEvents implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DaemonEvents.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EventBroadcaster events;
     private final DaemonStatusSource source;
@@ -151,12 +152,19 @@ public final class DaemonEvents implements AutoCloseable {
             }
             c.commit();
             lastAuditId = anchor;
-            nodes.forEach(n -> events.publish(IpcEvent.NODE_CHANGED, Map.of("change", "updated", "node", n)));
+            nodes.forEach(n -> events.publish(IpcEvent.NODE_CHANGED, nodeChanged("updated", n)));
         } finally {
             if (!c.getAutoCommit()) {
                 c.rollback();
             }
         }
+    }
+
+    /** {@code {"change","node"}}, a tree (IpcJson.tree builds the node's): pushing it binds no records. */
+    private static ObjectNode nodeChanged(String change, NodeInfo node) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("change", change);
+        data.set("node", IpcJson.tree(node));
+        return data;
     }
 
     private void nodeChange(String action, String oldValue, String newValue) {
@@ -170,14 +178,14 @@ public final class DaemonEvents implements AutoCloseable {
             return;
         }
         try {
-            JsonNode row = JSON.readTree(change.equals("removed") ? oldValue : newValue);
-            if (row == null || row.isNull()) {
+            JsonNode row = JsonTrees.read(change.equals("removed") ? oldValue : newValue);
+            if (row.isMissingNode() || row.isNull()) {
                 return;
             }
             NodeInfo node = new NodeInfo(row.path("node_id").asText(), row.path("node_name").asText(),
                     row.path("host").asText(), row.path("port").asInt(), row.path("priority").asInt(),
                     row.path("is_coordinator").asBoolean(), lastSeen(row.get("last_seen")), row.path("status").asText());
-            events.publish(IpcEvent.NODE_CHANGED, Map.of("change", change, "node", node));
+            events.publish(IpcEvent.NODE_CHANGED, nodeChanged(change, node));
         } catch (java.io.IOException | RuntimeException e) {
             LOG.debug("node.changed: unreadable audit row: {}", e.getMessage());
         }

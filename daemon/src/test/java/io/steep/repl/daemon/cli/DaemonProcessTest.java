@@ -45,6 +45,7 @@ class DaemonProcessTest {
     private Process launch(Path config, String name) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx128m", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+                "-Xlog:class+load=info:file=" + dir.resolve(name + ".classes"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectOutput(dir.resolve(name + ".out").toFile())
@@ -126,6 +127,15 @@ class DaemonProcessTest {
             assertThat(j.path("pid").asLong()).isEqualTo(daemon.pid());
             assertThat(j.path("status").path("node").path("node_id").asText()).as("status.get over IPC").isEqualTo("test-node");
             assertThat(j.path("health").path("components").path("postgresql").path("healthy").asBoolean()).isTrue();
+
+            // a running node's routine work (start, audit, status.get and health.check over IPC, /health) binds no
+            // records: Jackson's data binding stays unloaded, and out of the AOT cache and the memory (JsonTrees)
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort(config) + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.body()).contains("\"postgresql\":{\"healthy\":true");
+            String classes = Files.readString(dir.resolve("first.classes"));
+            assertThat(classes).contains(" com.fasterxml.jackson.databind.node.ObjectNode ")
+                    .doesNotContain(" com.fasterxml.jackson.databind.ObjectMapper ");
         } finally {
             daemon.destroy(); // SIGTERM
         }
