@@ -21,7 +21,7 @@ public final class IpcJson {
     public static final int MAX_LINE_BYTES = 1024 * 1024;
 
     /**
-     * Built when first asked for: binding records costs ~400 classes that a daemon answering {@code status.get} and
+     * Built when first asked for: binding records costs ~500 classes that a daemon answering {@code status.get} and
      * {@code health.check} never needs (those answers, and the envelope, are trees, {@link JsonTrees}).
      */
     private static final class Mapper {

@@ -27,7 +27,7 @@ import java.util.Map;
  * alone, without an {@code ObjectMapper}.
  *
  * <p>Why: the daemon's steady work — IPC requests and answers, {@code /health}, the audit spool — is all trees, and
- * an {@code ObjectMapper} is ~400 classes of data binding (serialiser and deserialiser factories, introspection,
+ * an {@code ObjectMapper} is ~500 classes of data binding (serialiser and deserialiser factories, introspection,
  * the time module) that a daemon using only trees never needs. Every class a start loads lands in the AOT cache and
  * stays resident, so keeping the mapper off the daemon's start and idle paths keeps them out of its memory
  * (docs/benchmarks.md). Binding records still goes through {@link IpcJson#mapper()}, loaded when first asked.
