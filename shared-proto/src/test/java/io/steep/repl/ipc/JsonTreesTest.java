@@ -87,6 +87,27 @@ class JsonTreesTest {
     }
 
     @Test
+    void theDeepestNestingAllowedParsesOnASmallStack() throws Exception {
+        // read() recurses once per level; the parser stops at 1 000 levels. The daemon's threads have 512 KB
+        // stacks (-Xss512k): half of that is enough for the deepest tree a line may hold.
+        String deepest = "[".repeat(1000) + "]".repeat(1000);
+        JsonNode[] parsed = new JsonNode[1];
+        Throwable[] failed = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                parsed[0] = JsonTrees.read(deepest);
+                JsonTrees.bytes(parsed[0]);
+            } catch (Throwable e) {
+                failed[0] = e;
+            }
+        }, "small-stack", 256 * 1024);
+        t.start();
+        t.join();
+        assertThat(failed[0]).isNull();
+        assertThat(parsed[0]).isEqualTo(JACKSON.readTree(deepest));
+    }
+
+    @Test
     void trailingTokensAreNamed() {
         assertThatThrownBy(() -> JsonTrees.read("{\"id\":\"k\"} {\"id\":\"l\"}"))
                 .isInstanceOf(JsonProcessingException.class).hasMessageContaining("Trailing token");
