@@ -1,5 +1,8 @@
 package io.steep.repl.daemon.certs;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +62,30 @@ public record CertificateReport(
     public CertificateReport {
         subjectAltNames = List.copyOf(subjectAltNames);
         warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * As {@link CertsJson#mapper()} writes the record (component names, paths and instants as text), built by hand:
+     * the tray asks {@code certs.status} whenever it connects, and a daemon answering it should not load Jackson's
+     * data binding for four fields of text ({@code CertificateReportTest} holds the two to the same JSON).
+     */
+    public ObjectNode toJson() {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        ObjectNode n = nodes.objectNode();
+        n.put("file", file == null ? null : file.toString());
+        n.put("subject", subject);
+        n.put("issuer", issuer);
+        n.put("nodeId", nodeId);
+        subjectAltNames.forEach(n.putArray("subjectAltNames")::add);
+        n.put("serial", serial);
+        n.put("notBefore", notBefore == null ? null : notBefore.toString());
+        n.put("notAfter", notAfter == null ? null : notAfter.toString());
+        n.put("daysLeft", daysLeft);
+        n.put("sha256Fingerprint", sha256Fingerprint);
+        n.put("certificateAuthority", certificateAuthority);
+        n.put("chain", chain == null ? null : chain.name());
+        warnings.forEach(n.putArray("warnings")::add);
+        return n;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.steep.repl.daemon.ipc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.steep.repl.daemon.certs.CertificateReport;
 import io.steep.repl.daemon.certs.CertificateSigningRequests;
@@ -97,11 +98,13 @@ final class CertsMethods {
             } catch (CertsException e) {
                 throw toIpc(e);
             }
-            ObjectNode result = Json.MAPPER.createObjectNode();
+            // built by hand (CertificateReport.toJson): the tray asks this at every connect
+            ObjectNode result = JsonNodeFactory.instance.objectNode();
             result.put("dir", dir.toString()).put("exists", Files.isDirectory(dir));
             result.set("ca", pick(reports, true, asked.isEmpty() ? tls.caFile() : Optional.empty(), ClusterCa.CERT_FILE));
             result.set("node", pick(reports, false, asked.isEmpty() ? tls.certFile() : Optional.empty(), NodeCertificateIssuer.CERT_FILE));
-            result.set("certificates", Json.MAPPER.valueToTree(reports));
+            ArrayNode certificates = result.putArray("certificates");
+            reports.forEach(r -> certificates.add(r.toJson()));
             ObjectNode configured = result.putObject("configured");
             tls.certFile().ifPresent(f -> configured.put("cert_file", f.toString()));
             tls.keyFile().ifPresent(f -> configured.put("key_file", f.toString()));
@@ -117,7 +120,7 @@ final class CertsMethods {
             Optional<CertificateReport> chosen = configured.flatMap(f -> kind.stream().filter(r -> f.equals(r.file())).findFirst())
                     .or(() -> kind.stream().filter(r -> r.file() != null && r.file().getFileName().toString().equals(fileName)).findFirst())
                     .or(() -> kind.stream().findFirst());
-            return chosen.<JsonNode>map(Json.MAPPER::valueToTree).orElse(Json.MAPPER.nullNode());
+            return chosen.<JsonNode>map(CertificateReport::toJson).orElse(JsonNodeFactory.instance.nullNode());
         }
     }
 

@@ -34,6 +34,19 @@ class CertificateReportTest {
     }
 
     @Test
+    void isWrittenAsJacksonWritesTheRecord() throws Exception {
+        var jackson = CertsJson.mapper().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        List<CertificateReport> reports = new java.util.ArrayList<>(CertificateReport.inspect(nodeDir, clock));
+        reports.add(new CertificateReport(null, null, null, null, List.of(), null, null, null, -3, null, false, null,
+                List.of("EXPIRED on 2025-01-01T00:00:00Z", "ünïcode \"quoted\"")));
+        for (CertificateReport r : reports) {
+            assertThat(io.steep.repl.ipc.JsonTrees.string(r.toJson())).as("%s", r).isEqualTo(jackson.writeValueAsString(r));
+        }
+        // toJson() names each component: one added to the record must be added there too
+        assertThat(CertificateReport.class.getRecordComponents()).hasSize(13);
+    }
+
+    @Test
     void describesADirectoryCaFirst() throws Exception {
         List<CertificateReport> reports = CertificateReport.inspect(nodeDir, clock);
         assertThat(reports).extracting(CertificateReport::file)
