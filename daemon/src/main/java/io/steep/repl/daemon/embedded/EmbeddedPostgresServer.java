@@ -60,6 +60,9 @@ public final class EmbeddedPostgresServer implements Component {
                     .setDataDirectory(dataDirectory().toFile())
                     .setOverrideWorkingDirectory(home.resolve("bin").toFile())
                     .setCleanDataDirectory(false)
+                    // the daemon stops this server itself, after its last audit event: zonky's own hook would stop it
+                    // in parallel with the daemon's, and daemon.stopped would wait in the spool for the next start
+                    .setRegisterShutdownHook(false)
                     .setPort(settings.port())
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     // zonky's test-speed defaults lose data on a crash; this cluster is persistent
@@ -84,11 +87,17 @@ public final class EmbeddedPostgresServer implements Component {
             throw new StartupException("embedded PostgreSQL did not start on port " + settings.port() + ": " + e.getMessage()
                     + " (is the port free? see " + logFile + ")", e);
         }
-        try (Connection c = pg.getDatabase("postgres", "postgres").getConnection()) {
-            createDatabaseIfMissing(c);
-        }
-        try (Connection c = pg.getDatabase("postgres", settings.database()).getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE EXTENSION IF NOT EXISTS steep_repl");
+        try {
+            try (Connection c = pg.getDatabase("postgres", "postgres").getConnection()) {
+                createDatabaseIfMissing(c);
+            }
+            try (Connection c = pg.getDatabase("postgres", settings.database()).getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE EXTENSION IF NOT EXISTS steep_repl");
+            }
+        } catch (SQLException | RuntimeException e) {
+            // a component that fails its start is not stopped by the stack, and no hook of zonky's stops it either
+            stop();
+            throw e;
         }
         log.info("embedded PostgreSQL 18 running on 127.0.0.1:{} with data in {}", settings.port(), dataDirectory());
     }
@@ -115,7 +124,9 @@ public final class EmbeddedPostgresServer implements Component {
     @Override
     public void stop() throws IOException {
         if (pg != null) {
-            pg.close(); // fast shutdown; the data directory stays (clean = false)
+            EmbeddedPostgres running = pg;
+            pg = null;
+            running.close(); // fast shutdown; the data directory stays (clean = false)
         }
     }
 }
