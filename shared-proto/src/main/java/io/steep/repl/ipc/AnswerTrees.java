@@ -122,7 +122,7 @@ final class AnswerTrees {
     static ObjectNode event(IpcEvent e) {
         ObjectNode n = NODES.objectNode();
         n.put("event", e.event());
-        n.set("data", e.data() == null ? NODES.nullNode() : e.data());
+        n.set("data", e.data()); // set() writes a null as JSON null
         return n;
     }
 

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The one JSON configuration of the IPC protocol and the line codec on top of it. Daemon, tray and CLI all use
@@ -51,10 +50,7 @@ public final class IpcJson {
             case IpcEvent e -> AnswerTrees.event(e);
             default -> mapper().valueToTree(message);
         };
-        byte[] json = JsonTrees.bytes(tree);
-        byte[] line = Arrays.copyOf(json, json.length + 1);
-        line[json.length] = '\n';
-        return line;
+        return JsonTrees.line(tree);
     }
 
     /**

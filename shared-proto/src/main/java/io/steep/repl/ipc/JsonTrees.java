@@ -106,13 +106,12 @@ public final class JsonTrees {
 
     /** Compact UTF-8 JSON, as {@code ObjectMapper.writeValueAsBytes} writes the tree. */
     public static byte[] bytes(JsonNode tree) {
-        ByteArrayBuilder out = new ByteArrayBuilder();
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(g, tree);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a JSON tree to memory", e);
-        }
-        return out.toByteArray();
+        return encode(tree, false, false);
+    }
+
+    /** {@link #bytes} and a {@code \n}, in one buffer: a line of the IPC protocol or the audit spool. */
+    public static byte[] line(JsonNode tree) {
+        return encode(tree, false, true);
     }
 
     public static String string(JsonNode tree) {
@@ -121,14 +120,23 @@ public final class JsonTrees {
 
     /** Indented for people, as {@code ObjectMapper}'s {@code INDENT_OUTPUT} writes it (the CLI's {@code --json}). */
     public static String pretty(JsonNode tree) {
+        return new String(encode(tree, true, false), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] encode(JsonNode tree, boolean pretty, boolean newline) {
         ByteArrayBuilder out = new ByteArrayBuilder();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.setPrettyPrinter(new DefaultPrettyPrinter());
+            if (pretty) {
+                g.setPrettyPrinter(new DefaultPrettyPrinter());
+            }
             write(g, tree);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a JSON tree to memory", e);
         }
-        return new String(out.toByteArray(), StandardCharsets.UTF_8);
+        if (newline) {
+            out.write('\n');
+        }
+        return out.toByteArray();
     }
 
     private static void write(JsonGenerator g, JsonNode n) throws IOException {

@@ -48,6 +48,8 @@ class JsonTreesTest {
         // node classes too (IntNode, LongNode, BigIntegerNode, DoubleNode): equals alone would not tell them apart
         assertThat(classes(ours)).isEqualTo(classes(theirs));
         assertThat(JsonTrees.bytes(ours)).isEqualTo(JACKSON.writeValueAsBytes(theirs));
+        assertThat(new String(JsonTrees.line(ours), StandardCharsets.UTF_8))
+                .isEqualTo(new String(JACKSON.writeValueAsBytes(theirs), StandardCharsets.UTF_8) + "\n");
         assertThat(JsonTrees.read(JsonTrees.bytes(ours))).isEqualTo(ours);
     }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.steep.repl.ipc.JsonTrees;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -44,7 +43,7 @@ final class AuditJson {
         n.set("details", JsonTrees.valueOf(e.details()));
         n.put("success", e.success());
         n.put("errorMessage", e.errorMessage());
-        return (JsonTrees.string(n) + "\n").getBytes(StandardCharsets.UTF_8);
+        return JsonTrees.line(n);
     }
 
     /** One spool line (without its newline); an IOException names what is wrong with it. */
