@@ -20,8 +20,8 @@ public final class IpcJson {
     public static final int MAX_LINE_BYTES = 1024 * 1024;
 
     /**
-     * Built when first asked for: binding records costs ~500 classes that a daemon answering {@code status.get} and
-     * {@code health.check} never needs (those answers, and the envelope, are trees, {@link JsonTrees}).
+     * Built when first asked for: binding records costs ~500 classes that a daemon answering its routine methods
+     * never needs (those answers, the envelopes and events are trees, {@link AnswerTrees}, {@link JsonTrees}).
      */
     private static final class Mapper {
         static final ObjectMapper INSTANCE = JsonMapper.builder()
@@ -54,8 +54,8 @@ public final class IpcJson {
     }
 
     /**
-     * A result as a tree: trees as they are, {@code status.get}'s and {@code health.check}'s built by hand
-     * ({@link AnswerTrees}), others by Jackson's data binding.
+     * A result as a tree: trees as they are, the results a daemon answers or pushes routinely built by hand
+     * ({@link AnswerTrees#treeOrNull}), others by Jackson's data binding.
      */
     public static JsonNode tree(Object value) {
         JsonNode built = AnswerTrees.treeOrNull(value);
